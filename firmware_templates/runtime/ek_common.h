@@ -50,6 +50,13 @@ typedef struct {
     int32_t max; /* <= 127, >= min */
 } ek_act_t;
 
+/* Alignment of the arena and of weight arrays; a no-op on compilers without a known syntax. */
+#if defined(__GNUC__) || defined(__clang__)
+#define EK_ALIGNED(n) __attribute__((aligned(n)))
+#else
+#define EK_ALIGNED(n)
+#endif
+
 #define EK_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define EK_MAX(a, b) ((a) > (b) ? (a) : (b))
 

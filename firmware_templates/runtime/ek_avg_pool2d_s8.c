@@ -1,0 +1,44 @@
+#include "ek_avg_pool2d_s8.h"
+
+ek_status_t ek_avg_pool2d_s8(const ek_context_t *ctx, const ek_pool_params_t *params,
+                             const ek_dims_t *input_dims, const int8_t *input, const ek_dims_t *output_dims,
+                             int8_t *output)
+{
+    const int32_t in_h = input_dims->h, in_w = input_dims->w, depth = input_dims->c;
+    int32_t b, oy, ox, c;
+    (void)ctx;
+
+    if (output_dims->c != depth || output_dims->n != input_dims->n || params->stride_h < 1 ||
+        params->stride_w < 1) {
+        return EK_ERR_ARGUMENT;
+    }
+    for (b = 0; b < input_dims->n; ++b) {
+        for (oy = 0; oy < output_dims->h; ++oy) {
+            const int32_t y0 = oy * params->stride_h - params->pad_h;
+            const int32_t fy_start = EK_MAX(0, -y0);
+            const int32_t fy_end = EK_MIN(params->filter_h, in_h - y0);
+            for (ox = 0; ox < output_dims->w; ++ox) {
+                const int32_t x0 = ox * params->stride_w - params->pad_w;
+                const int32_t fx_start = EK_MAX(0, -x0);
+                const int32_t fx_end = EK_MIN(params->filter_w, in_w - x0);
+                const int32_t count = (fy_end - fy_start) * (fx_end - fx_start);
+                if (fy_end <= fy_start || fx_end <= fx_start) {
+                    return EK_ERR_ARGUMENT; /* a window entirely in the padding: TFLM fails here too */
+                }
+                for (c = 0; c < depth; ++c) {
+                    int32_t acc = 0, avg, fy, fx;
+                    for (fy = fy_start; fy < fy_end; ++fy) {
+                        for (fx = fx_start; fx < fx_end; ++fx) {
+                            acc += input[(((int32_t)b * in_h + y0 + fy) * in_w + x0 + fx) * depth + c];
+                        }
+                    }
+                    /* Round half away from zero with C's truncating division, as TFLM does. */
+                    avg = acc > 0 ? (acc + count / 2) / count : (acc - count / 2) / count;
+                    output[(((int32_t)b * output_dims->h + oy) * output_dims->w + ox) * depth + c] =
+                        (int8_t)ek_clamp(avg, params->act.min, params->act.max);
+                }
+            }
+        }
+    }
+    return EK_OK;
+}

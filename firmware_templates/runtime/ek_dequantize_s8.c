@@ -1,0 +1,20 @@
+/* edgekit runtime: DEQUANTIZE (TFLM reference_ops::Dequantize). */
+#include "ek_dequantize_s8.h"
+
+ek_status_t ek_dequantize_s8_f32(const ek_context_t *ctx, const ek_dequantize_params_t *params,
+                                 const ek_dims_t *input_dims, const int8_t *input, const ek_dims_t *output_dims,
+                                 float *output)
+{
+    const int32_t size = input_dims->n * input_dims->h * input_dims->w * input_dims->c;
+    int32_t i;
+    (void)ctx;
+    if (size != output_dims->n * output_dims->h * output_dims->w * output_dims->c) {
+        return EK_ERR_ARGUMENT;
+    }
+    for (i = 0; i < size; ++i) {
+        /* TFLM's double product s * (q - zp) is exact (24 + 8 bits) and then rounded to float once; a float
+         * multiply rounds the same exact product once, so a single-precision FPU gives the same bits. */
+        output[i] = params->input_scale * (float)((int32_t)input[i] - params->input_zero_point);
+    }
+    return EK_OK;
+}

@@ -1,0 +1,30 @@
+/* edgekit runtime: int8 LOGISTIC (TFLM reference_integer_ops::Logistic, gemmlowp fixed point). */
+#include "ek_logistic_s8.h"
+
+#include "ek_fixedpoint.h"
+
+ek_status_t ek_logistic_s8(const ek_context_t *ctx, const ek_logistic_params_t *params, const ek_dims_t *input_dims,
+                           const int8_t *input, const ek_dims_t *output_dims, int8_t *output)
+{
+    const int32_t size = input_dims->n * input_dims->h * input_dims->w * input_dims->c;
+    int32_t i;
+    (void)ctx;
+    if (size != output_dims->n * output_dims->h * output_dims->w * output_dims->c || params->input_left_shift < 0 ||
+        params->input_left_shift > 31 || params->input_range_radius < 0) {
+        return EK_ERR_ARGUMENT;
+    }
+    for (i = 0; i < size; ++i) {
+        const int32_t x = (int32_t)input[i] - params->input_zero_point;
+        if (x <= -params->input_range_radius) {
+            output[i] = -128;
+        } else if (x >= params->input_range_radius) {
+            output[i] = 127;
+        } else {
+            /* Q4.27 input, Q0.31 result, then Q0.31 -> 1/256 steps with TFLM's output zero point -128. */
+            const int32_t z = ek_mbqm(x, params->input_multiplier, params->input_left_shift);
+            const int32_t l = ek_fp_logistic(z, 4);
+            output[i] = (int8_t)ek_clamp(ek_rdbpot(l, 23) - 128, -128, 127);
+        }
+    }
+    return EK_OK;
+}
