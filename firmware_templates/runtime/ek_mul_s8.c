@@ -1,0 +1,62 @@
+/* edgekit runtime: int8 MUL (TFLM reference_integer_ops::Mul / BroadcastMul6DSlow). */
+#include "ek_mul_s8.h"
+
+static int8_t ek_mul_one(const ek_mul_params_t *p, const ek_quant_t *q, int32_t a, int32_t b)
+{
+    const int32_t product = (a + p->input1_offset) * (b + p->input2_offset);
+    const int32_t out = ek_mbqm(product, q->multiplier, q->shift) + p->output_offset;
+    return (int8_t)ek_clamp(out, p->act.min, p->act.max);
+}
+
+static int32_t ek_count(const ek_dims_t *d)
+{
+    return d->n * d->h * d->w * d->c;
+}
+
+ek_status_t ek_mul_s8(const ek_context_t *ctx, const ek_mul_params_t *params, const ek_quant_t *quant,
+                      const ek_dims_t *input1_dims, const int8_t *input1, const ek_dims_t *input2_dims,
+                      const int8_t *input2, const ek_dims_t *output_dims, int8_t *output)
+{
+    int32_t total = 1, i;
+    (void)ctx;
+    if (params->rank < 1 || params->rank > EK_MUL_MAX_RANK || params->act.min > params->act.max) {
+        return EK_ERR_ARGUMENT;
+    }
+    for (i = 0; i < params->rank; ++i) {
+        total *= params->shape[i];
+    }
+    if (total != ek_count(output_dims)) {
+        return EK_ERR_ARGUMENT;
+    }
+    if (!params->broadcast) {
+        if (ek_count(input1_dims) != total || ek_count(input2_dims) != total) {
+            return EK_ERR_ARGUMENT;
+        }
+        for (i = 0; i < total; ++i) {
+            output[i] = ek_mul_one(params, quant, input1[i], input2[i]);
+        }
+        return EK_OK;
+    }
+    {
+        /* Odometer over the output shape; each input advances by its own stride (0 on broadcast dims). */
+        int32_t idx[EK_MUL_MAX_RANK] = {0, 0, 0, 0, 0, 0};
+        int32_t off1 = 0, off2 = 0;
+        for (i = 0; i < total; ++i) {
+            int32_t d = params->rank - 1;
+            output[i] = ek_mul_one(params, quant, input1[off1], input2[off2]);
+            while (d >= 0) {
+                idx[d] += 1;
+                off1 += params->stride1[d];
+                off2 += params->stride2[d];
+                if (idx[d] < params->shape[d]) {
+                    break;
+                }
+                off1 -= params->stride1[d] * params->shape[d];
+                off2 -= params->stride2[d] * params->shape[d];
+                idx[d] = 0;
+                --d;
+            }
+        }
+    }
+    return EK_OK;
+}
