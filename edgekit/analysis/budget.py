@@ -1,0 +1,254 @@
+"""Flash, RAM and latency of a model on a target, and the verdict against the target's budgets.
+
+flash = weights + runtime code + constants (kernel argument structs, per-channel requantization data, I/O
+descriptors). Runtime code comes from the per-op code-size table in ``estimates.toml`` until a real build
+measures it: pass ``measured_code`` (op type -> bytes, plus ``"runtime"``) and the figure is labelled measured.
+RAM = arena (the memory plan) + model inputs/outputs the plan keeps outside the arena + the target's reserved
+RAM (stack, I/O buffers). Latency = (MACs x cycles-per-MAC + other ops x cycles-per-op) / clock: an estimate
+until calibrated against measured runs; the target's ``[cpu]`` section may give ``cycles_per_mac``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from edgekit.analysis.costs import MAC_RULES, ModelCost, model_cost
+from edgekit.analysis.plan import MemoryPlan
+from edgekit.errors import TargetError
+from edgekit.ir import Model
+
+
+@cache
+def estimates() -> Mapping[str, Any]:
+    """The estimate tables (code sizes, constants, cycles per MAC/op) shipped in ``estimates.toml``."""
+    text = resources.files("edgekit.analysis").joinpath("estimates.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def plan_memory(model: Model, alignment: int = 16) -> MemoryPlan:
+    """The one place `check` gets its memory plan from: edgekit's planner (edgekit.analysis.planner)."""
+    try:
+        from edgekit.analysis.planner import plan_memory as planner
+    except ModuleNotFoundError as e:  # the planner is developed in parallel; until it lands, no reuse at all
+        if e.name != "edgekit.analysis.planner":
+            raise
+        return _no_reuse_plan(model, alignment)
+    return planner(model, alignment=alignment)
+
+
+def _no_reuse_plan(model: Model, alignment: int) -> MemoryPlan:
+    """Every activation tensor at its own offset: an upper bound, used only when the planner is missing."""
+    from edgekit.analysis.plan import Buffer
+
+    producers, consumers = model.producers(), model.consumers()
+    last = max(len(model.operators) - 1, 0)
+    buffers, offset = [], 0
+    for t in model.activation_tensors():
+        tensor = model.tensors[t]
+        first = producers.get(t, 0)
+        end = last if t in model.outputs else max(consumers.get(t, [first]))
+        buffers.append(Buffer(tensor.name or f"t{t}", t, offset, tensor.nbytes, first, end))
+        offset += -(-tensor.nbytes // alignment) * alignment
+    return MemoryPlan(arena_bytes=offset, alignment=alignment, buffers=tuple(buffers), strategy="no-reuse")
+
+
+def _get(obj: Any, dotted: str, default: Any = None) -> Any:
+    """``obj.a.b`` or ``obj["a"]["b"]``, whichever the target object offers; ``default`` when absent."""
+    for part in dotted.split("."):
+        if obj is None:
+            return default
+        obj = obj.get(part) if isinstance(obj, Mapping) else getattr(obj, part, None)
+    return default if obj is None else obj
+
+
+@dataclass(frozen=True)
+class TargetFacts:
+    """What the budget needs from a target, read from a loaded target definition by ``target_facts``."""
+
+    id: str
+    kind: str  # "cortex-m" | "android"
+    core: str
+    clock_hz: int
+    flash_limit: int | None
+    ram_limit: int | None
+    reserved_ram: int
+    latency_limit_ms: float | None
+    alignment: int = 16
+    cycles_per_mac: float | None = None  # measured/calibrated figure from the target file, if given
+
+
+def target_facts(target: Any) -> TargetFacts:
+    tid = str(_get(target, "id", "?"))
+    kind = str(_get(target, "kind", "cortex-m"))
+    clock = _get(target, "cpu.clock_hz")
+    if not isinstance(clock, int) or clock <= 0:
+        raise TargetError(f"target {tid} has no positive [cpu] clock_hz; the latency estimate needs it.")
+    if kind == "android":
+        flash = _get(target, "budget.flash_bytes") or _get(target, "budget.model_bytes")
+        ram = _get(target, "budget.ram_bytes") or _get(target, "budget.peak_memory_bytes")
+    else:
+        flash = _get(target, "budget.flash_bytes")
+        ram = _get(target, "budget.ram_bytes")
+    cpm = _get(target, "cpu.cycles_per_mac")
+    return TargetFacts(
+        id=tid,
+        kind=kind,
+        core=str(_get(target, "cpu.core", "default")).lower(),
+        clock_hz=clock,
+        flash_limit=int(flash) if flash is not None else None,
+        ram_limit=int(ram) if ram is not None else None,
+        reserved_ram=int(_get(target, "budget.reserved_ram_bytes", 0)),
+        latency_limit_ms=float(v) if (v := _get(target, "budget.max_latency_ms")) is not None else None,
+        alignment=int(_get(target, "memory.alignment", 0) or _get(target, "cpu.alignment", 0) or 16),
+        cycles_per_mac=float(cpm) if cpm is not None else None,
+    )
+
+
+@dataclass(frozen=True)
+class Flash:
+    weights_bytes: int
+    code_bytes: int
+    constants_bytes: int
+    code_source: str  # "estimate" | "measured"
+
+    @property
+    def total(self) -> int:
+        return self.weights_bytes + self.code_bytes + self.constants_bytes
+
+
+@dataclass(frozen=True)
+class Ram:
+    arena_bytes: int
+    io_bytes: int  # model inputs/outputs the plan keeps outside the arena
+    reserved_bytes: int
+
+    @property
+    def total(self) -> int:
+        return self.arena_bytes + self.io_bytes + self.reserved_bytes
+
+
+@dataclass(frozen=True)
+class Latency:
+    cycles: int
+    clock_hz: int
+    cycles_per_mac: float
+    cycles_per_op: float
+    source: str  # "estimate (table, cortex-m4)" or "estimate (target cycles_per_mac)"
+
+    @property
+    def ms(self) -> float:
+        return self.cycles / self.clock_hz * 1000.0
+
+
+@dataclass(frozen=True)
+class BudgetLine:
+    name: str  # "flash" | "ram" | "latency"
+    used: float
+    limit: float | None
+    unit: str  # "bytes" | "ms"
+
+    @property
+    def over_by(self) -> float:
+        return max(0, self.used - self.limit) if self.limit is not None else 0
+
+    @property
+    def fits(self) -> bool:
+        return self.over_by == 0
+
+    @property
+    def share(self) -> float | None:
+        return self.used / self.limit if self.limit else None
+
+
+def code_bytes(model: Model, measured: Mapping[str, int] | None = None) -> tuple[int, str]:
+    """Runtime code for the op types the model uses: (bytes, "estimate" | "measured")."""
+    table = estimates()["code_size"]
+    source = "measured" if measured is not None else "estimate"
+    sizes = {**table, **measured} if measured is not None else table
+    kinds = {op.op for op in model.operators}
+    total = int(sizes["runtime"]) + int(table["per_op_call"]) * len(model.operators)
+    total += sum(int(sizes.get(k, table["default"])) for k in kinds)
+    return total, source
+
+
+def constants_bytes(model: Model) -> int:
+    c = estimates()["constants"]
+    total = int(c["per_op"]) * len(model.operators) + int(c["per_io_tensor"]) * (
+        len(model.inputs) + len(model.outputs)
+    )
+    for op in model.operators:
+        if op.op in MAC_RULES and op.outputs and op.outputs[0] >= 0:
+            shape = model.tensors[op.outputs[0]].shape
+            total += int(c["per_channel"]) * (shape[-1] if shape else 1)
+    return total
+
+
+def io_outside_arena(model: Model, plan: MemoryPlan) -> int:
+    in_plan = {b.tensor for b in plan.buffers} | {t for t, _ in plan.aliases}
+    io = set(model.inputs) | set(model.outputs)
+    return sum(model.tensors[t].nbytes for t in io if t not in in_plan and not model.tensors[t].is_constant)
+
+
+def latency(cost: ModelCost, facts: TargetFacts) -> Latency:
+    est = estimates()
+    table_cpm, table_cpo = est["cycles_per_mac"], est["cycles_per_op"]
+    cpo = float(table_cpo.get(facts.core, table_cpo["default"]))
+    if facts.cycles_per_mac is not None:
+        cpm, source = facts.cycles_per_mac, "estimate (target cycles_per_mac)"
+    elif facts.core in table_cpm:
+        cpm, source = float(table_cpm[facts.core]), f"estimate (table, {facts.core})"
+    else:
+        cpm, source = float(table_cpm["default"]), f"estimate (table default; core {facts.core!r} not listed)"
+    cycles = round(cost.macs * cpm + cost.ops * cpo)
+    return Latency(
+        cycles=cycles, clock_hz=facts.clock_hz, cycles_per_mac=cpm, cycles_per_op=cpo, source=source
+    )
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Everything `edgekit check` reports: costs, plan, the three totals and the verdict."""
+
+    model: Model
+    target: TargetFacts
+    cost: ModelCost
+    plan: MemoryPlan
+    flash: Flash
+    ram: Ram
+    latency: Latency
+    budgets: tuple[BudgetLine, ...]
+
+    @property
+    def fits(self) -> bool:
+        return all(b.fits for b in self.budgets)
+
+    def over(self) -> list[BudgetLine]:
+        return [b for b in self.budgets if not b.fits]
+
+
+def assess(
+    model: Model,
+    target: Any,
+    plan: MemoryPlan | None = None,
+    measured_code: Mapping[str, int] | None = None,
+) -> Assessment:
+    """Costs, memory plan, flash/RAM/latency and the verdict of ``model`` on ``target`` (a loaded target)."""
+    facts = target if isinstance(target, TargetFacts) else target_facts(target)
+    cost = model_cost(model)
+    if plan is None:
+        plan = plan_memory(model, alignment=facts.alignment)
+    code, source = code_bytes(model, measured_code)
+    flash = Flash(cost.weights_bytes, code, constants_bytes(model), source)
+    ram = Ram(plan.arena_bytes, io_outside_arena(model, plan), facts.reserved_ram)
+    lat = latency(cost, facts)
+    budgets = (
+        BudgetLine("flash", flash.total, facts.flash_limit, "bytes"),
+        BudgetLine("ram", ram.total, facts.ram_limit, "bytes"),
+        BudgetLine("latency", round(lat.ms, 3), facts.latency_limit_ms, "ms"),
+    )
+    return Assessment(model, facts, cost, plan, flash, ram, lat, budgets)

@@ -1,0 +1,240 @@
+"""The `edgekit check` report: a JSON document (schema in docs/check-json.md) and rich tables.
+
+Both are views of one ``Assessment``; nothing is computed here that the JSON and the tables could disagree on.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from edgekit.analysis.budget import Assessment, BudgetLine
+from edgekit.analysis.costs import LayerCost
+
+SCHEMA = "edgekit-check/1"
+
+
+def layer_cycles(a: Assessment, layer: LayerCost) -> float:
+    return layer.macs * a.latency.cycles_per_mac + layer.ops * a.latency.cycles_per_op
+
+
+def live_bytes_per_op(a: Assessment) -> list[int]:
+    """Arena bytes occupied during each op (sum of the sizes of the plan's buffers live then)."""
+    return [
+        sum(b.size for b in a.plan.buffers if b.first_op <= i <= b.last_op)
+        for i in range(len(a.model.operators))
+    ]
+
+
+def dominant_layers(a: Assessment, budget: str, n: int = 3) -> list[dict[str, Any]]:
+    """The layers that weigh most on one budget, largest first, with their share of that budget's use."""
+    if budget == "flash":
+        ranked = a.cost.top_layers("weights_bytes", n)
+        total = max(a.cost.weights_bytes, 1)
+        return [
+            {"index": x.index, "op": x.op, "bytes": x.weights_bytes, "share": x.weights_bytes / total}
+            for x in ranked
+        ]
+    if budget == "ram":
+        live = live_bytes_per_op(a)
+        ranked_ops = sorted(range(len(live)), key=lambda i: live[i], reverse=True)[:n]
+        total = max(a.plan.arena_bytes, 1)
+        return [
+            {"index": i, "op": a.cost.layers[i].op, "bytes": live[i], "share": live[i] / total}
+            for i in ranked_ops
+            if live[i] > 0
+        ]
+    cycles = [(layer_cycles(a, x), x) for x in a.cost.layers]
+    cycles.sort(key=lambda c: c[0], reverse=True)
+    total = max(sum(c for c, _ in cycles), 1)
+    return [
+        {"index": x.index, "op": x.op, "cycles": round(c), "share": c / total} for c, x in cycles[:n] if c > 0
+    ]
+
+
+def _io(a: Assessment, indices: tuple[int, ...]) -> list[dict[str, Any]]:
+    out = []
+    for t in indices:
+        tensor = a.model.tensors[t]
+        q = tensor.quant
+        out.append(
+            {
+                "index": t,
+                "name": tensor.name,
+                "shape": list(tensor.shape),
+                "dtype": tensor.dtype,
+                "bytes": tensor.nbytes,
+                "scale": q.scale[0] if q and len(q.scale) == 1 else None,
+                "zero_point": q.zero_point[0] if q and len(q.zero_point) == 1 else None,
+            }
+        )
+    return out
+
+
+def _budget(b: BudgetLine) -> dict[str, Any]:
+    return {"used": b.used, "limit": b.limit, "over_by": b.over_by, "share": b.share, "unit": b.unit}
+
+
+def to_json(a: Assessment, model_path: str = "") -> dict[str, Any]:
+    """The stable JSON document of docs/check-json.md."""
+    m = a.model
+    layers = [
+        {
+            "index": x.index,
+            "op": x.op,
+            "macs": x.macs,
+            "ops": x.ops,
+            "params": x.params,
+            "weights_bytes": x.weights_bytes,
+            "activation_bytes": x.activation_bytes,
+            "input_bytes": x.input_bytes,
+            "output_bytes": x.output_bytes,
+            "output_shape": list(x.output_shape),
+            "latency_ms_estimate": round(layer_cycles(a, x) / a.latency.clock_hz * 1000.0, 6),
+        }
+        for x in a.cost.layers
+    ]
+    return {
+        "schema": SCHEMA,
+        "model": {
+            "name": m.name,
+            "path": model_path,
+            "sha256": m.sha256,
+            "file_bytes": m.file_size,
+            "subgraphs": m.subgraph_count,
+            "inputs": _io(a, m.inputs),
+            "outputs": _io(a, m.outputs),
+        },
+        "target": {
+            "id": a.target.id,
+            "kind": a.target.kind,
+            "core": a.target.core,
+            "clock_hz": a.target.clock_hz,
+        },
+        "layers": layers,
+        "totals": {
+            "macs": a.cost.macs,
+            "ops": a.cost.ops,
+            "params": a.cost.params,
+            "weights_bytes": a.flash.weights_bytes,
+            "code_bytes": a.flash.code_bytes,
+            "constants_bytes": a.flash.constants_bytes,
+            "flash_bytes": a.flash.total,
+            "arena_bytes": a.ram.arena_bytes,
+            "io_bytes": a.ram.io_bytes,
+            "reserved_ram_bytes": a.ram.reserved_bytes,
+            "ram_bytes": a.ram.total,
+            "latency_cycles_estimate": a.latency.cycles,
+            "latency_ms_estimate": round(a.latency.ms, 6),
+        },
+        "plan": {
+            "strategy": a.plan.strategy,
+            "alignment": a.plan.alignment,
+            "arena_bytes": a.plan.arena_bytes,
+            "tflm_greedy_bytes": a.plan.tflm_head_bytes or None,
+            "lower_bound_bytes": a.plan.lower_bound_bytes or None,
+            "buffers": [
+                {
+                    "tensor": b.tensor,
+                    "name": b.name,
+                    "offset": b.offset,
+                    "size": b.size,
+                    "first_op": b.first_op,
+                    "last_op": b.last_op,
+                }
+                for b in a.plan.buffers
+            ],
+        },
+        "estimates": {
+            "code_bytes": a.flash.code_source,
+            "latency": a.latency.source,
+            "cycles_per_mac": a.latency.cycles_per_mac,
+            "cycles_per_op": a.latency.cycles_per_op,
+        },
+        "verdict": {
+            "fits": a.fits,
+            **{b.name: _budget(b) for b in a.budgets},
+            "over": [b.name for b in a.over()],
+            "dominant_layers": {b.name: dominant_layers(a, b.name) for b in a.budgets},
+        },
+    }
+
+
+def _fmt_used(b: BudgetLine) -> str:
+    return f"{b.used:,.3f} ms" if b.unit == "ms" else f"{int(b.used):,} B"
+
+
+def over_budget_message(a: Assessment) -> str:
+    """One sentence: what is over, by how much, and which layers dominate it."""
+    parts = []
+    for b in a.over():
+        top = dominant_layers(a, b.name, 2)
+        who = ", ".join(f"op {d['index']} ({d['op']}) {d['share']:.0%}" for d in top)
+        by = f"{b.over_by:,.3f} ms" if b.unit == "ms" else f"{int(b.over_by):,} bytes"
+        parts.append(f"{b.name} by {by} ({_fmt_used(b)} used of {_fmt_limit(b)}; largest: {who})")
+    return f"{a.model.name} does not fit {a.target.id}: over budget on " + "; ".join(parts) + "."
+
+
+def _fmt_limit(b: BudgetLine) -> str:
+    if b.limit is None:
+        return "no limit"
+    return f"{b.limit:,.3f} ms" if b.unit == "ms" else f"{int(b.limit):,} B"
+
+
+def render(a: Assessment, console: Any) -> None:
+    """Per-layer table and totals with each total's share of its budget, on a rich Console."""
+    from rich.table import Table
+
+    total_macs = max(a.cost.macs, 1)
+    layers = Table(title=f"{a.model.name} on {a.target.id}: per layer", title_justify="left")
+    for col in (
+        "#",
+        "op",
+        "output",
+        "MACs",
+        "other ops",
+        "params",
+        "weights B",
+        "activations B",
+        "ms (est.)",
+        "MACs %",
+    ):
+        layers.add_column(col, justify="left" if col in ("op", "output") else "right")
+    for x in a.cost.layers:
+        ms = layer_cycles(a, x) / a.latency.clock_hz * 1000.0
+        layers.add_row(
+            str(x.index),
+            x.op,
+            "x".join(map(str, x.output_shape)),
+            f"{x.macs:,}",
+            f"{x.ops:,}",
+            f"{x.params:,}",
+            f"{x.weights_bytes:,}",
+            f"{x.activation_bytes:,}",
+            f"{ms:.3f}",
+            f"{x.macs / total_macs:.1%}",
+        )
+    console.print(layers)
+
+    totals = Table(title="totals", title_justify="left")
+    for col in ("", "used", "budget", "share", "made of"):
+        totals.add_column(col, justify="left" if col in ("", "made of") else "right")
+    code_label = "code (estimate)" if a.flash.code_source == "estimate" else "code (measured)"
+    made_of = {
+        "flash": f"weights {a.flash.weights_bytes:,} + {code_label} {a.flash.code_bytes:,} + constants "
+        f"{a.flash.constants_bytes:,}",
+        "ram": f"arena {a.ram.arena_bytes:,} ({a.plan.strategy}) + I/O outside arena {a.ram.io_bytes:,} + "
+        f"reserved {a.ram.reserved_bytes:,}",
+        "latency": f"{a.cost.macs:,} MACs x {a.latency.cycles_per_mac:g} + {a.cost.ops:,} ops x "
+        f"{a.latency.cycles_per_op:g} cycles at {a.target.clock_hz / 1e6:g} MHz — {a.latency.source}",
+    }
+    for b in a.budgets:
+        share = f"{b.share:.1%}" if b.share is not None else "-"
+        status = "[green]" if b.fits else "[bold red]"
+        name = "latency (estimate)" if b.name == "latency" else b.name
+        totals.add_row(name, f"{status}{_fmt_used(b)}", _fmt_limit(b), f"{status}{share}", made_of[b.name])
+    console.print(totals)
+    console.print(f"MACs {a.cost.macs:,} · params {a.cost.params:,} · arena {a.plan.arena_bytes:,} B")
+    if a.fits:
+        console.print(f"[green]fits[/green] {a.target.id}")
+    else:
+        console.print(f"[bold red]over budget[/bold red]: {', '.join(b.name for b in a.over())}")

@@ -1,0 +1,77 @@
+"""`edgekit check MODEL.tflite --target ID|FILE.toml`: per-layer costs, memory plan and the budget verdict.
+
+Imports no TensorFlow (nor matplotlib unless --plot is given): it must answer in well under a second.
+Exit 0 when the model fits, 1 when it is over a budget (after printing and writing every requested output),
+2 for bad input.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from edgekit.errors import BadInputError, OverBudgetError
+
+
+@click.command(name="check", help="Per-layer costs, memory plan and budget verdict of MODEL on a target.")
+@click.argument("model", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--target", "-t", "target_ref", required=True, help="Target id (see `edgekit targets`) or a TOML file."
+)
+@click.option(
+    "--json",
+    "json_out",
+    metavar="FILE|-",
+    help="Write the report as JSON (docs/check-json.md); - for stdout.",
+)
+@click.option(
+    "--plot", "plot_out", type=click.Path(dir_okay=False, path_type=Path), help="Draw arena use per op (PNG)."
+)
+@click.option("--force", is_flag=True, help="Overwrite existing --json/--plot files.")
+@click.option("--quiet", "-q", is_flag=True, help="No tables; only the verdict (and --json/--plot outputs).")
+def command(
+    model: Path, target_ref: str, json_out: str | None, plot_out: Path | None, force: bool, quiet: bool
+) -> None:
+    from rich.console import Console
+
+    from edgekit.analysis.budget import assess
+    from edgekit.analysis.report import over_budget_message, render, to_json
+    from edgekit.converters.tflite_reader import read_model
+    from edgekit.fileio import check_writable, write_bytes_atomic, write_text_atomic
+    from edgekit.targets import load_target
+
+    # refuse existing outputs before doing any work, so a mistake costs nothing
+    if json_out and json_out != "-":
+        check_writable(json_out, force)
+    if plot_out is not None:
+        if plot_out.suffix.lower() != ".png":
+            raise BadInputError(
+                f"--plot writes a PNG image; give a file name ending in .png, not {plot_out.name}."
+            )
+        check_writable(plot_out, force)
+
+    m = read_model(model)
+    target = load_target(target_ref)
+    a = assess(m, target)
+
+    # with --json - the document owns stdout; tables go to stderr
+    console = Console(stderr=json_out == "-", highlight=False)
+    if not quiet:
+        render(a, console)
+    if json_out:
+        text = json.dumps(to_json(a, str(model)), indent=2) + "\n"
+        if json_out == "-":
+            sys.stdout.write(text)
+        else:
+            write_text_atomic(json_out, text, force=True)
+    if plot_out is not None:
+        from edgekit.analysis.plot import plot_arena
+
+        write_bytes_atomic(plot_out, plot_arena(a), force=True)
+    if not a.fits:
+        raise OverBudgetError(over_budget_message(a))
+    if quiet:
+        console.print(f"{m.name} fits {a.target.id}")
