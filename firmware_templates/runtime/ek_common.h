@@ -100,6 +100,16 @@ static inline int8_t ek_sat_s8(int32_t x)
     return (int8_t)ek_clamp(x, -128, 127);
 }
 
+/* Byte copy for the rare view op the planner could not alias (e.g. a RESHAPE of a constant). */
+static inline ek_status_t ek_copy_bytes(uint8_t *dst, const uint8_t *src, int32_t n)
+{
+    int32_t i;
+    for (i = 0; i < n; ++i) {
+        dst[i] = src[i];
+    }
+    return EK_OK;
+}
+
 #ifdef __cplusplus
 }
 #endif

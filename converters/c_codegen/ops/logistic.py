@@ -1,0 +1,50 @@
+"""LOGISTIC -> ek_logistic_s8 (ARITHMETIC.md 3.9): TFLM's frexp multiplier and input radius, offline.
+
+TANH (``tanh.py``) shares this Prepare: both read the input as Q4.27.
+"""
+
+from __future__ import annotations
+
+import math
+
+from edgekit.converters.c_codegen.ops.softmax import input_radius
+from edgekit.converters.c_codegen.quant import qparams, round_away
+from edgekit.converters.c_codegen.registry import EmitContext, OpEmission, register
+
+from edgekit.ir import Operator
+
+INPUT_INTEGER_BITS = 4
+
+
+def q4_input_params(s_in: float, zp_in: int) -> dict[str, int]:
+    """TFLM's LOGISTIC/TANH Prepare for int8: frexp(s_in * 2^27) with no 2^31 fix-up, then the radius."""
+    real = float(s_in) * float(1 << (31 - INPUT_INTEGER_BITS))
+    q, shift = math.frexp(real)
+    if not 0 <= shift <= 31:
+        # TFLM's radius computes 1 << shift; outside [0, 31] that is undefined behaviour there.
+        raise ValueError(f"input scale {s_in:g} is outside the range TFLM handles (2^-27 .. 2^4)")
+    m = round_away(q * float(1 << 31))
+    if m == 1 << 31:
+        m = -(1 << 31)  # TFLM's static_cast<int32_t> of 2^31 (cvttsd2si on x86): kept for bit-exactness
+    return {
+        "input_zero_point": int(zp_in),
+        "input_multiplier": m,
+        "input_left_shift": shift,
+        "input_range_radius": input_radius(INPUT_INTEGER_BITS, shift),
+    }
+
+
+def emit_q4_op(ctx: EmitContext, op: Operator, kernel: str) -> OpEmission:
+    x, y = op.inputs[0], op.outputs[0]
+    s_in, zp_in = qparams(ctx.model, x)
+    params = ctx.define(f"{kernel}_params_t", "params", q4_input_params(s_in[0], zp_in[0]))
+    call = (
+        f"{kernel}_s8(&ek_ctx, &{params}, &{ctx.dims(x)}, {ctx.data(x, 'const int8_t')}, "
+        f"&{ctx.dims(y)}, {ctx.data(y, 'int8_t')})"
+    )
+    return OpEmission(call=call)
+
+
+@register("LOGISTIC", runtime=("ek_logistic_s8.c", "ek_logistic_s8.h", "ek_fixedpoint.h"))
+def emit(ctx: EmitContext, op: Operator) -> OpEmission:
+    return emit_q4_op(ctx, op, "ek_logistic")

@@ -1,0 +1,37 @@
+"""QUANTIZE -> ek_quantize_f32_s8 (float32 -> int8) or ek_requantize_s8 (int8 -> int8), ARITHMETIC.md 3.11."""
+
+from __future__ import annotations
+
+from edgekit.converters.c_codegen.quant import f32, qparams, quantize_multiplier
+from edgekit.converters.c_codegen.registry import EmitContext, OpEmission, register
+
+from edgekit.ir import Operator
+
+
+def requantize_params(s_in: float, zp_in: int, s_out: float, zp_out: int) -> dict[str, object]:
+    m, e = quantize_multiplier(float(s_in) / float(s_out))
+    return {
+        "input_zero_point": int(zp_in),
+        "output_zero_point": int(zp_out),
+        "quant": {"multiplier": m, "shift": e},
+    }
+
+
+@register("QUANTIZE", runtime=("ek_quantize_s8.c", "ek_quantize_s8.h"))
+def emit(ctx: EmitContext, op: Operator) -> OpEmission:
+    x, y = op.inputs[0], op.outputs[0]
+    model = ctx.model
+    s_out, zp_out = qparams(model, y)
+    out = f"&{ctx.dims(y)}, {ctx.data(y, 'int8_t')}"
+    if model.tensor(x).dtype == "float32":
+        params = ctx.define(
+            "ek_quantize_params_t", "quantize", {"output_scale": f32(s_out[0]), "output_zero_point": int(zp_out[0])}
+        )
+        call = f"ek_quantize_f32_s8(&ek_ctx, &{params}, &{ctx.dims(x)}, {ctx.data(x, 'const float')}, {out})"
+        return OpEmission(call=call, comment="float32 -> int8")
+    s_in, zp_in = qparams(model, x)
+    params = ctx.define(
+        "ek_requantize_params_t", "requantize", requantize_params(s_in[0], zp_in[0], s_out[0], zp_out[0])
+    )
+    call = f"ek_requantize_s8(&ek_ctx, &{params}, &{ctx.dims(x)}, {ctx.data(x, 'const int8_t')}, {out})"
+    return OpEmission(call=call, comment="int8 -> int8")
