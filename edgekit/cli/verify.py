@@ -1,0 +1,55 @@
+"""`edgekit verify MODEL.tflite [--inputs N] [--seed S]`: generated C on the host vs TFLite Micro, byte for byte.
+
+Exit 0 identical, 1 outputs differ (the first op that differs is named), 2 unsupported model or bad input.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command(name="verify", help="Compile the generated C for the host and compare every output byte with "
+               "TFLite Micro on seeded random inputs plus all -128 and all 127.")
+@click.argument("model", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--inputs", "n_inputs", default=20, show_default=True, type=click.IntRange(0, 100000),
+              help="Random inputs (the two extremes are always added).")
+@click.option("--seed", default=0, show_default=True, type=int, help="Seed of the random inputs.")
+@click.option("--keep", "keep_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Keep the generated C, harness and binaries in this folder.")
+def command(model: Path, n_inputs: int, seed: int, keep_dir: Path | None) -> None:
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    from edgekit.errors import MismatchError
+    from edgekit.verify import verify_model
+
+    console = Console(highlight=False, stderr=False)
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console,
+                  transient=True) as bar:
+        task = bar.add_task("reading the model", total=None)
+        report = verify_model(model, n_inputs, seed, work_dir=keep_dir,
+                              progress=lambda msg: bar.update(task, description=msg))
+
+    table = Table(title=f"edgekit verify {report.model}")
+    table.add_column("check")
+    table.add_column("result")
+    table.add_row("inputs", f"{report.samples} ({n_inputs} random, seed {seed}, + all -128, all 127)")
+    table.add_row("generated C vs TFLite Micro",
+                  "identical" if report.identical else
+                  f"{report.differing_elements} bytes differ in {report.differing_samples} inputs "
+                  f"(max |diff| {report.max_abs_diff:g})")
+    lite = "LiteRT refused or failed" if report.litert_max_diff is None else f"max |diff| {report.litert_max_diff:g}"
+    table.add_row("LiteRT builtin vs TFLite Micro (information)", lite)
+    table.add_row("arena", f"{report.arena_bytes} bytes")
+    if report.build_dir is not None:
+        table.add_row("kept in", str(report.build_dir))
+    console.print(table)
+    if not report.identical:
+        d = report.first_bad_op
+        where = (f"op {d.op_index} ({d.op_name}) is the first whose output differs: tensor {d.tensor} "
+                 f"'{d.tensor_name}', {d.differing} of {d.total} elements, max |diff| {d.max_abs:g}"
+                 if d else "no intermediate differs on the first failing input")
+        raise MismatchError(f"{report.model}: generated C differs from TFLite Micro; {where}.")
