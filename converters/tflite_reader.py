@@ -473,7 +473,8 @@ def _value(value: Any, enum: str | None) -> Any:
 
 
 def _check_graph(model: Model) -> None:
-    """Every op input must be a constant, a graph input, a variable, or written by an earlier op."""
+    """Every op input must be a constant, a graph input, a variable, or written by an earlier op; every tensor
+    an op writes must be an activation no one else writes (the memory planner relies on one producer)."""
     ready = set(model.inputs)
     for t in model.tensors:
         if t.is_constant or t.is_variable:
@@ -486,7 +487,20 @@ def _check_graph(model: Model) -> None:
                     f"{op.label} reads tensor {x} '{t.name}' before any op writes it; the graph is not in "
                     "execution order or is corrupt."
                 )
-        ready.update(x for x in op.outputs if x >= 0)
+        for x in op.outputs:
+            t = model.tensors[x]
+            if t.is_constant or x in ready and not t.is_variable:
+                what = (
+                    "a constant"
+                    if t.is_constant
+                    else "a graph input"
+                    if x in model.inputs
+                    else "already written"
+                )
+                raise ModelFormatError(
+                    f"{op.label} writes tensor {x} '{t.name}', which is {what}; the graph is corrupt."
+                )
+            ready.add(x)
     for x in model.outputs:
         if x not in ready:
             raise ModelFormatError(f"the model output tensor {x} '{model.tensors[x].name}' is never written.")

@@ -41,7 +41,9 @@ def build(
     extra_subgraphs: int = 0,
     version: int = 3,
     description: str = "edgekit test model",
+    legacy_codes: bool = False,
 ) -> bytes:
+    """A .tflite file; ``legacy_codes`` writes operator codes as pre-2.4 converters did (deprecated field only)."""
     buffers = [s.BufferT()]  # buffer 0: the empty sentinel, as the converter writes it
     sg = s.SubGraphT()
     sg.tensors, sg.inputs, sg.outputs, sg.operators, sg.name = [], list(inputs), list(outputs), [], "main"
@@ -87,7 +89,7 @@ def build(
     for name, custom in codes:
         c = s.OperatorCodeT()
         code = getattr(s.BuiltinOperator, name)
-        c.builtinCode, c.deprecatedBuiltinCode = code, min(code, 127)
+        c.builtinCode, c.deprecatedBuiltinCode = (0 if legacy_codes else code), min(code, 127)
         c.customCode, c.version = custom, 1
         m.operatorCodes.append(c)
     b = flatbuffers.Builder(1024)
