@@ -1,0 +1,47 @@
+"""CONCATENATION -> ek_concatenation_s8 (ARITHMETIC.md 3.15): a byte copy along any axis."""
+
+from __future__ import annotations
+
+from edgekit.converters.c_codegen.quant import opt
+from edgekit.converters.c_codegen.registry import EmitContext, OpEmission, register
+
+from edgekit.ir import Model, Operator
+
+
+def concat_geometry(model: Model, op: Operator) -> tuple[int, list[int]]:
+    """(outer, bytes each input contributes per outer index) for the op's axis (negative allowed)."""
+    out_shape = model.tensor(op.outputs[0]).shape
+    rank = len(out_shape)
+    axis = int(opt(op, "axis", 0))
+    axis = axis + rank if axis < 0 else axis
+    outer = 1
+    for d in out_shape[:axis]:
+        outer *= d
+    chunks = []
+    for t in op.inputs:
+        tensor = model.tensor(t)
+        inner = 1
+        for d in tensor.shape[axis:]:
+            inner *= d
+        chunks.append(inner * tensor.itemsize)
+    return outer, chunks
+
+
+@register("CONCATENATION", runtime=("ek_concatenation_s8.c", "ek_concatenation_s8.h"))
+def emit(ctx: EmitContext, op: Operator) -> OpEmission:
+    y = op.outputs[0]
+    outer, chunks = concat_geometry(ctx.model, op)
+    chunk_arr = ctx.array("int32_t", "chunks", chunks)
+    params = ctx.define(
+        "ek_concatenation_params_t",
+        "concat",
+        {"outer": outer, "num_inputs": len(op.inputs), "chunk_bytes": chunk_arr},
+    )
+    dims = ", ".join(f"&{ctx.dims(t)}" for t in op.inputs)
+    datas = ", ".join(ctx.data(t, "const int8_t") for t in op.inputs)
+    # C99 compound literals: the pointer lists live with the call, so arena offsets need not be constants.
+    call = (
+        f"ek_concatenation_s8(&ek_ctx, &{params}, (const ek_dims_t *const[]){{{dims}}}, "
+        f"(const int8_t *const[]){{{datas}}}, &{ctx.dims(y)}, {ctx.data(y, 'int8_t')})"
+    )
+    return OpEmission(call=call, comment=f"axis {opt(op, 'axis', 0)}, {len(op.inputs)} inputs")

@@ -1,0 +1,64 @@
+"""MEAN -> ek_mean_s8 (ARITHMETIC.md 3.13): TFLM's QuantizedMeanOrSum with the 1/N folded into the multiplier."""
+
+from __future__ import annotations
+
+from edgekit.converters.c_codegen.quant import qparams, quantize_multiplier
+from edgekit.converters.c_codegen.registry import EmitContext, OpEmission, register
+
+from edgekit.ir import Model, Operator
+
+MAX_RANK = 6
+
+
+def reduced_axes(model: Model, op: Operator) -> list[int]:
+    """The constant axes tensor, negatives normalised and duplicates dropped (TFLM ResolveAxis)."""
+    rank = len(model.tensor(op.inputs[0]).shape)
+    axes: list[int] = []
+    for a in model.tensor(op.inputs[1]).array().reshape(-1).tolist():
+        a = int(a) + rank if int(a) < 0 else int(a)
+        if a not in axes:
+            axes.append(a)
+    return axes
+
+
+def mean_quant(s_in: float, s_out: float, n: int) -> tuple[int, int]:
+    """QuantizeMultiplier(s_in / s_out), then TFLM's integration of 1/N with the shift clamps."""
+    m, e = quantize_multiplier(float(s_in) / float(s_out))
+    k = min(n.bit_length() - 1, 32, 31 + e)
+    m2 = (m << k) // n  # C int64 truncating division; k >= 0 because e >= -31, and M, N > 0
+    return int(m2), e - k
+
+
+@register("MEAN", runtime=("ek_mean_s8.c", "ek_mean_s8.h"))
+def emit(ctx: EmitContext, op: Operator) -> OpEmission:
+    x, y = op.inputs[0], op.outputs[0]
+    model = ctx.model
+    shape = tuple(model.tensor(x).shape) or (1,)
+    axes = reduced_axes(model, op)
+    n = 1
+    for a in axes:
+        n *= shape[a]
+    s_in, zp_in = qparams(model, x)
+    s_out, zp_out = qparams(model, y)
+    m, e = mean_quant(s_in[0], s_out[0], n)
+    pad = MAX_RANK - len(shape)
+    params = ctx.define(
+        "ek_mean_params_t",
+        "mean",
+        {
+            "rank": len(shape),
+            "shape": list(shape) + [1] * pad,
+            "reduced": [int(d in axes) for d in range(len(shape))] + [0] * pad,
+            "num_reduced": n,
+            "input_zero_point": int(zp_in[0]),
+            "output_zero_point": int(zp_out[0]),
+        },
+    )
+    quant = ctx.define("ek_quant_t", "quant", {"multiplier": m, "shift": e})
+    flat = {t: ctx.define("ek_dims_t", f"dims{i}", {"n": 1, "h": 1, "w": 1, "c": model.tensor(t).num_elements})
+            for i, t in enumerate((x, y))}
+    call = (
+        f"ek_mean_s8(&ek_ctx, &{params}, &{quant}, &{flat[x]}, {ctx.data(x, 'const int8_t')}, "
+        f"&{flat[y]}, {ctx.data(y, 'int8_t')})"
+    )
+    return OpEmission(call=call, comment=f"axes {sorted(axes)} of {list(shape)}, N = {n}")

@@ -1,0 +1,49 @@
+"""RELU / RELU6 (standalone int8) -> ek_relu_s8 / ek_relu6_s8, as TFLM's activations.cc.
+
+RELU requantizes from the input to the output scale; RELU6 only clamps in the input's codes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from edgekit.converters.c_codegen.quant import qparams, quantize_multiplier, round_away
+from edgekit.converters.c_codegen.registry import EmitContext, OpEmission, register
+
+from edgekit.ir import Operator
+
+
+def relu_params(s_in: float, zp_in: int, s_out: float, zp_out: int) -> dict[str, object]:
+    m, e = quantize_multiplier(float(s_in) / float(s_out))
+    # TFLM: max(-128, zp_out + (int) roundf(0.0f / s_out)); the upper bound is +inf, so 127.
+    return {
+        "input_zero_point": int(zp_in),
+        "output_zero_point": int(zp_out),
+        "quant": {"multiplier": m, "shift": e},
+        "act": {"min": max(-128, int(zp_out)), "max": 127},
+    }
+
+
+def relu6_params(s_in: float, zp_in: int) -> dict[str, int]:
+    # TFLM FloatToQuantizedType<int8_t>(6.0f, s_in, zp_in): round(6.0f / s_in) in float, + zp, saturated.
+    six = round_away(float(np.float32(np.float32(6.0) / np.float32(s_in)))) + int(zp_in)
+    return {"lower": int(zp_in), "upper": max(-128, min(127, six))}
+
+
+def _io(ctx: EmitContext, op: Operator) -> str:
+    x, y = op.inputs[0], op.outputs[0]
+    return f"&{ctx.dims(x)}, {ctx.data(x, 'const int8_t')}, &{ctx.dims(y)}, {ctx.data(y, 'int8_t')}"
+
+
+@register("RELU", runtime=("ek_relu_s8.c", "ek_relu_s8.h"))
+def emit_relu(ctx: EmitContext, op: Operator) -> OpEmission:
+    s_in, zp_in = qparams(ctx.model, op.inputs[0])
+    s_out, zp_out = qparams(ctx.model, op.outputs[0])
+    params = ctx.define("ek_relu_params_t", "relu", relu_params(s_in[0], zp_in[0], s_out[0], zp_out[0]))
+    return OpEmission(call=f"ek_relu_s8(&ek_ctx, &{params}, {_io(ctx, op)})")
+
+
+@register("RELU6", runtime=("ek_relu_s8.c", "ek_relu_s8.h"))
+def emit_relu6(ctx: EmitContext, op: Operator) -> OpEmission:
+    s_in, zp_in = qparams(ctx.model, op.inputs[0])
+    params = ctx.define("ek_relu6_params_t", "relu6", relu6_params(s_in[0], zp_in[0]))
+    return OpEmission(call=f"ek_relu6_s8(&ek_ctx, &{params}, {_io(ctx, op)})")
