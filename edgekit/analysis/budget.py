@@ -66,9 +66,13 @@ def _get(obj: Any, dotted: str, default: Any = None) -> Any:
     return default if obj is None else obj
 
 
+# Android targets carry no [cpu] section; the estimate assumes a big core of a current phone at this clock.
+ANDROID_ASSUMED = ("arm64", 2_000_000_000)
+
+
 @dataclass(frozen=True)
 class TargetFacts:
-    """What the budget needs from a target, read from a loaded target definition by ``target_facts``."""
+    """What the budget needs from a target, read from a loaded ``edgekit.targets.Target`` by ``target_facts``."""
 
     id: str
     kind: str  # "cortex-m" | "android"
@@ -80,32 +84,40 @@ class TargetFacts:
     latency_limit_ms: float | None
     alignment: int = 16
     cycles_per_mac: float | None = None  # measured/calibrated figure from the target file, if given
+    clock_assumed: bool = False  # True when the target gives no clock (Android): ANDROID_ASSUMED is used
 
 
 def target_facts(target: Any) -> TargetFacts:
     tid = str(_get(target, "id", "?"))
     kind = str(_get(target, "kind", "cortex-m"))
-    clock = _get(target, "cpu.clock_hz")
+    core, clock = _get(target, "cpu.core"), _get(target, "cpu.clock_hz")
+    assumed = False
+    if kind == "android" and not clock:
+        core, clock = core or ANDROID_ASSUMED[0], ANDROID_ASSUMED[1]
+        assumed = True
     if not isinstance(clock, int) or clock <= 0:
         raise TargetError(f"target {tid} has no positive [cpu] clock_hz; the latency estimate needs it.")
     if kind == "android":
-        flash = _get(target, "budget.flash_bytes") or _get(target, "budget.model_bytes")
-        ram = _get(target, "budget.ram_bytes") or _get(target, "budget.peak_memory_bytes")
+        # a phone's flash is not the constraint; the budget bounds the benchmark process's peak memory
+        flash = _get(target, "budget.flash_bytes")
+        ram = _get(target, "budget.peak_memory_bytes")
     else:
         flash = _get(target, "budget.flash_bytes")
         ram = _get(target, "budget.ram_bytes")
     cpm = _get(target, "cpu.cycles_per_mac")
+    latency_limit = _get(target, "budget.max_latency_ms")
     return TargetFacts(
         id=tid,
         kind=kind,
-        core=str(_get(target, "cpu.core", "default")).lower(),
+        core=str(core or "default").lower(),
         clock_hz=clock,
         flash_limit=int(flash) if flash is not None else None,
         ram_limit=int(ram) if ram is not None else None,
         reserved_ram=int(_get(target, "budget.reserved_ram_bytes", 0)),
-        latency_limit_ms=float(v) if (v := _get(target, "budget.max_latency_ms")) is not None else None,
-        alignment=int(_get(target, "memory.alignment", 0) or _get(target, "cpu.alignment", 0) or 16),
-        cycles_per_mac=float(cpm) if cpm is not None else None,
+        latency_limit_ms=float(latency_limit) if latency_limit is not None else None,
+        alignment=int(_get(target, "board.alignment", 16)),
+        cycles_per_mac=float(cpm) if cpm else None,  # the schema's 0.0 means "not given"
+        clock_assumed=assumed,
     )
 
 
@@ -204,6 +216,8 @@ def latency(cost: ModelCost, facts: TargetFacts) -> Latency:
         cpm, source = float(table_cpm[facts.core]), f"estimate (table, {facts.core})"
     else:
         cpm, source = float(table_cpm["default"]), f"estimate (table default; core {facts.core!r} not listed)"
+    if facts.clock_assumed:
+        source = source[:-1] + f"; clock assumed {facts.clock_hz / 1e9:g} GHz)"
     cycles = round(cost.macs * cpm + cost.ops * cpo)
     return Latency(
         cycles=cycles, clock_hz=facts.clock_hz, cycles_per_mac=cpm, cycles_per_op=cpo, source=source

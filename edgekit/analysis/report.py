@@ -31,7 +31,12 @@ def dominant_layers(a: Assessment, budget: str, n: int = 3) -> list[dict[str, An
         ranked = a.cost.top_layers("weights_bytes", n)
         total = max(a.cost.weights_bytes, 1)
         return [
-            {"index": x.index, "op": x.op, "bytes": x.weights_bytes, "share": x.weights_bytes / total}
+            {
+                "index": x.index,
+                "op": x.op,
+                "bytes": x.weights_bytes,
+                "share": round(x.weights_bytes / total, 6),
+            }
             for x in ranked
         ]
     if budget == "ram":
@@ -39,7 +44,7 @@ def dominant_layers(a: Assessment, budget: str, n: int = 3) -> list[dict[str, An
         ranked_ops = sorted(range(len(live)), key=lambda i: live[i], reverse=True)[:n]
         total = max(a.plan.arena_bytes, 1)
         return [
-            {"index": i, "op": a.cost.layers[i].op, "bytes": live[i], "share": live[i] / total}
+            {"index": i, "op": a.cost.layers[i].op, "bytes": live[i], "share": round(live[i] / total, 6)}
             for i in ranked_ops
             if live[i] > 0
         ]
@@ -47,7 +52,9 @@ def dominant_layers(a: Assessment, budget: str, n: int = 3) -> list[dict[str, An
     cycles.sort(key=lambda c: c[0], reverse=True)
     total = max(sum(c for c, _ in cycles), 1)
     return [
-        {"index": x.index, "op": x.op, "cycles": round(c), "share": c / total} for c, x in cycles[:n] if c > 0
+        {"index": x.index, "op": x.op, "cycles": round(c), "share": round(c / total, 6)}
+        for c, x in cycles[:n]
+        if c > 0
     ]
 
 
@@ -71,7 +78,18 @@ def _io(a: Assessment, indices: tuple[int, ...]) -> list[dict[str, Any]]:
 
 
 def _budget(b: BudgetLine) -> dict[str, Any]:
-    return {"used": b.used, "limit": b.limit, "over_by": b.over_by, "share": b.share, "unit": b.unit}
+    def num(x: float | None) -> float | None:
+        # bytes are exact integers; milliseconds are estimates, kept to the nanosecond to avoid float noise
+        return None if x is None else (round(float(x), 6) if b.unit == "ms" else int(x))
+
+    share = round(b.share, 6) if b.share is not None else None
+    return {
+        "used": num(b.used),
+        "limit": num(b.limit),
+        "over_by": num(b.over_by),
+        "share": share,
+        "unit": b.unit,
+    }
 
 
 def to_json(a: Assessment, model_path: str = "") -> dict[str, Any]:
