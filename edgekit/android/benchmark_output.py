@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 NUM = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?nan|[-+]?inf"
 
@@ -100,7 +100,6 @@ class BenchmarkOutput:
     initialized_ms: float | None = None
     delegations: tuple[Delegation, ...] = ()
     errors: tuple[str, ...] = ()
-    unparsed_stats: tuple[str, ...] = field(default=())
 
     @property
     def complete(self) -> bool:
