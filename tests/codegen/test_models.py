@@ -1,0 +1,49 @@
+"""Byte-identical outputs vs TFLite Micro for the MLPerf Tiny models and the digits PTQ/QAT/PQAT models, and the
+arena in model.h equal to the planner's figure that `edgekit check` prints."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from edgekit.converters.c_codegen import generate_c
+from edgekit.converters.tflite_reader import read_model
+
+from edgekit.analysis.budget import plan_memory as check_plan
+from edgekit.verify import verify_model
+from tests.conftest import mlperf_model
+
+# TFLite Micro's own planned activations ("head") for these models, from shared/models/README.md.
+TFLM_HEAD = {"kws": 16000, "vww": 73728, "ic": 49152, "ad": 768}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("key", ["kws", "vww", "ic", "ad"])
+def test_mlperf_matches_tflm(key: str, tmp_path: Path) -> None:
+    path = mlperf_model(key)
+    report = verify_model(path, n_inputs=20, seed=1, work_dir=tmp_path)
+    assert report.samples == 22
+    assert report.identical, f"{report.differing_elements} bytes differ; first op: {report.first_bad_op}"
+    header = (tmp_path / "gen" / "model.h").read_text()
+    arena = int(re.search(r"#define EK_MODEL_ARENA_BYTES\s+(\d+)", header).group(1))
+    assert arena == check_plan(read_model(path), alignment=16).arena_bytes == report.arena_bytes
+    assert arena <= TFLM_HEAD[key]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("key", ["ptq", "qat", "pqat"])
+def test_digits_matches_tflm(key: str, digits_paths: dict[str, Path]) -> None:
+    report = verify_model(digits_paths[key], n_inputs=20, seed=2)
+    assert report.identical, f"{report.differing_elements} bytes differ; first op: {report.first_bad_op}"
+
+
+def test_arena_matches_check_for_every_alignment(tmp_path: Path) -> None:
+    path = mlperf_model("kws")
+    m = read_model(path)
+    for alignment in (4, 16, 32):
+        plan = check_plan(m, alignment=alignment)
+        gen = generate_c(m, plan, tmp_path / f"a{alignment}")
+        text = (gen.out_dir / "model.h").read_text()
+        assert f"#define EK_MODEL_ARENA_BYTES   {plan.arena_bytes}\n" in text
+        assert f"ek_arena[{plan.arena_bytes}] EK_ALIGNED({alignment})" in (gen.out_dir / "model.c").read_text()
