@@ -1,0 +1,178 @@
+"""`edgekit check`: exit codes, messages, --json document, --plot, and no heavy imports; run as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from edgekit.analysis.budget import estimates
+
+from . import tinymodels as tm
+from .test_costs import TINY_CODE, TINY_CONSTANTS, TINY_FLASH
+
+RESERVED = 1000
+TINY_RAM = tm.TINY_ARENA + RESERVED
+CPO = estimates()["cycles_per_op"]["cortex-m4"]
+# 1 MHz, 2 cycles per MAC from the target file
+TINY_MS = (tm.TINY_MACS * 2 + tm.TINY_OTHER_OPS * CPO) / 1e6 * 1e3
+BASE_TARGET = "mps2-an386"  # a builtin Cortex-M4 target the test files inherit from
+
+
+def _target(tmp_path: Path, name: str, flash: int, ram: int, latency_ms: float) -> Path:
+    p = tmp_path / f"{name}.toml"
+    p.write_text(
+        f'id = "{name}"\ninherit = "{BASE_TARGET}"\n'
+        "[cpu]\nclock_hz = 1000000\ncycles_per_mac = 2.0\n"
+        f"[budget]\nflash_bytes = {flash}\nram_bytes = {ram}\nreserved_ram_bytes = {RESERVED}\n"
+        f"max_latency_ms = {latency_ms}\n"
+    )
+    return p
+
+
+def _edgekit(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "edgekit", *args], capture_output=True, text=True, cwd=cwd, timeout=120
+    )
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> Path:
+    from edgekit.targets import load_target
+
+    try:
+        load_target(BASE_TARGET)
+    except Exception as e:  # the targets are written in parallel; say why rather than fail obscurely
+        pytest.skip(f"builtin target {BASE_TARGET} not available: {e}")
+    p = tmp_path / "tiny.tflite"
+    p.write_bytes(tm.tiny_cnn())
+    return p
+
+
+def test_fits_exit_0_and_json(tiny: Path, tmp_path: Path) -> None:
+    target = _target(tmp_path, "tiny-board", TINY_FLASH, TINY_RAM, TINY_MS)
+    out = tmp_path / "report.json"
+    r = _edgekit("check", str(tiny), "--target", str(target), "--json", str(out))
+    assert r.returncode == 0, r.stderr
+    assert "fits" in r.stdout and "CONV_2D" in r.stdout and "100.0%" in r.stdout
+    doc = json.loads(out.read_text())
+    assert doc["schema"] == "edgekit-check/1"
+    assert doc["model"]["name"] == "tiny" and doc["target"]["id"] == "tiny-board"
+    assert [x["op"] for x in doc["layers"]] == [
+        "CONV_2D",
+        "DEPTHWISE_CONV_2D",
+        "RESHAPE",
+        "FULLY_CONNECTED",
+        "SOFTMAX",
+    ]
+    for layer in doc["layers"]:
+        assert {"index", "op", "macs", "params", "weights_bytes", "activation_bytes"} <= set(layer)
+    assert doc["layers"][0]["macs"] == 2304 and doc["layers"][0]["activation_bytes"] == 320
+    t = doc["totals"]
+    assert (t["macs"], t["params"], t["weights_bytes"]) == (
+        tm.TINY_MACS,
+        tm.TINY_PARAMS,
+        tm.TINY_WEIGHT_BYTES,
+    )
+    assert (t["code_bytes"], t["constants_bytes"], t["flash_bytes"]) == (
+        TINY_CODE,
+        TINY_CONSTANTS,
+        TINY_FLASH,
+    )
+    assert (t["arena_bytes"], t["ram_bytes"]) == (tm.TINY_ARENA, TINY_RAM)
+    assert t["latency_ms_estimate"] == pytest.approx(TINY_MS)
+    v = doc["verdict"]
+    assert v["fits"] is True and v["over"] == []
+    assert v["flash"] == {
+        "used": TINY_FLASH,
+        "limit": TINY_FLASH,
+        "over_by": 0,
+        "share": 1.0,
+        "unit": "bytes",
+    }
+    assert v["ram"]["used"] == TINY_RAM and v["ram"]["over_by"] == 0
+    assert doc["estimates"]["code_bytes"] == "estimate"
+
+
+def test_over_budget_exit_1_says_what_and_by_how_much(tiny: Path, tmp_path: Path) -> None:
+    target = _target(tmp_path, "small-board", TINY_FLASH, TINY_RAM - 100, TINY_MS)
+    out = tmp_path / "report.json"
+    r = _edgekit("check", str(tiny), "--target", str(target), "--json", str(out))
+    assert r.returncode == 1, r.stderr
+    err = r.stderr.strip()
+    assert err.count("\n") == 0 and "Traceback" not in err
+    assert err.startswith("error: tiny does not fit small-board: over budget on ram by 100 bytes")
+    # the arena peaks during op 1, where conv/out and dw/out are both live
+    assert "op 1 (DEPTHWISE_CONV_2D) 100%" in err
+    doc = json.loads(out.read_text())  # the report is written before the verdict exits
+    assert doc["verdict"]["fits"] is False and doc["verdict"]["over"] == ["ram"]
+    assert doc["verdict"]["ram"]["over_by"] == 100 and doc["verdict"]["ram"]["limit"] == TINY_RAM - 100
+
+
+def test_over_flash_and_latency(tiny: Path, tmp_path: Path) -> None:
+    target = _target(tmp_path, "slow-board", TINY_FLASH - 2600, TINY_RAM, 5.0)
+    r = _edgekit("check", str(tiny), "--target", str(target), "--quiet")
+    assert r.returncode == 1
+    assert "flash by 2,600 bytes" in r.stderr and "op 3 (FULLY_CONNECTED) 96%" in r.stderr
+    assert f"latency by {TINY_MS - 5.0:,.3f} ms" in r.stderr
+
+
+def test_json_to_stdout_is_pure_json(tiny: Path, tmp_path: Path) -> None:
+    target = _target(tmp_path, "tiny-board", TINY_FLASH, TINY_RAM, TINY_MS)
+    r = _edgekit("check", str(tiny), "--target", str(target), "--json", "-")
+    assert r.returncode == 0
+    assert json.loads(r.stdout)["totals"]["macs"] == tm.TINY_MACS
+    assert "CONV_2D" in r.stderr  # the tables moved to stderr
+
+
+def test_plot_writes_a_png(tiny: Path, tmp_path: Path) -> None:
+    target = _target(tmp_path, "tiny-board", TINY_FLASH, TINY_RAM, TINY_MS)
+    png = tmp_path / "arena.png"
+    r = _edgekit("check", str(tiny), "--target", str(target), "--plot", str(png), "--quiet")
+    assert r.returncode == 0, r.stderr
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    bad = _edgekit("check", str(tiny), "--target", str(target), "--plot", str(tmp_path / "arena.jpg"))
+    assert bad.returncode == 2 and "ending in .png" in bad.stderr
+
+
+def test_bad_inputs_exit_2_with_one_sentence(tiny: Path, tmp_path: Path) -> None:
+    target = _target(tmp_path, "tiny-board", TINY_FLASH, TINY_RAM, TINY_MS)
+    garbage = tmp_path / "garbage.tflite"
+    garbage.write_bytes(b"\x00" * 64)
+    cases = [
+        ((str(garbage), "--target", str(target)), "garbage.tflite: the file identifier"),
+        ((str(tmp_path / "none.tflite"), "--target", str(target)), "does not exist"),
+        ((str(tiny), "--target", "no-such-board"), "no-such-board"),
+    ]
+    for args, fragment in cases:
+        r = _edgekit("check", *args)
+        assert r.returncode == 2, (args, r.stderr)
+        assert fragment in r.stderr and "Traceback" not in r.stderr
+        assert r.stderr.startswith("error: ") and r.stderr.strip().count("\n") == 0, r.stderr
+
+
+def test_existing_json_needs_force(tiny: Path, tmp_path: Path) -> None:
+    target = _target(tmp_path, "tiny-board", TINY_FLASH, TINY_RAM, TINY_MS)
+    out = tmp_path / "report.json"
+    out.write_text("keep me")
+    r = _edgekit("check", str(tiny), "--target", str(target), "--json", str(out))
+    assert r.returncode == 2 and "already exists" in r.stderr and out.read_text() == "keep me"
+    r = _edgekit("check", str(tiny), "--target", str(target), "--json", str(out), "--force", "--quiet")
+    assert r.returncode == 0 and json.loads(out.read_text())["schema"] == "edgekit-check/1"
+
+
+def test_check_imports_no_tensorflow_nor_matplotlib(tiny: Path, tmp_path: Path) -> None:
+    target = _target(tmp_path, "tiny-board", TINY_FLASH, TINY_RAM, TINY_MS)
+    code = (
+        "import sys\nfrom edgekit.cli import main\n"
+        f"sys.argv = ['edgekit', 'check', {str(tiny)!r}, '--target', {str(target)!r}, '--quiet']\n"
+        "try:\n    main()\nexcept SystemExit as e:\n    assert e.code == 0, e.code\n"
+        "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'tensorflow', 'tf_keras', 'keras', 'matplotlib'})\n"
+        "print('HEAVY', heavy)\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "HEAVY []" in r.stdout, r.stdout
