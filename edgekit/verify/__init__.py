@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from edgekit.errors import BadInputError
+from edgekit.errors import BadInputError, UnsupportedError
 from edgekit.ir import DTYPES, Model
 
 
@@ -74,7 +74,13 @@ def verify_model(
     from edgekit.converters.tflite_reader import read_model
     from edgekit.verify.harness import build_host, run_host
     from edgekit.verify.inputs import make_samples
-    from edgekit.verify.reference import litert_max_diff, tflm_intermediates, tflm_run
+    from edgekit.verify.reference import (
+        litert_known_crash,
+        litert_max_diff,
+        tflm_intermediates,
+        tflm_known_crash,
+        tflm_run,
+    )
 
     step = progress or (lambda _msg: None)
     if n_inputs < 0:
@@ -82,6 +88,9 @@ def verify_model(
     path = Path(path)
     model = read_model(path)
     model_bytes = path.read_bytes()
+    crash = tflm_known_crash(model)
+    if crash:
+        raise UnsupportedError(f"Cannot verify {model.name}: {crash}, so there is no reference to compare with.")
     keep = work_dir is not None
     base = Path(work_dir) if work_dir is not None else Path(tempfile.mkdtemp(prefix="edgekit-verify-"))
     base.mkdir(parents=True, exist_ok=True)
@@ -123,7 +132,7 @@ def verify_model(
                                   run_host, tflm_intermediates)
 
     step("LiteRT builtin kernels, for information")
-    lite = litert_max_diff(model_bytes, samples, ref)
+    lite = None if litert_known_crash(model) else litert_max_diff(model_bytes, samples, ref)
     return VerifyReport(
         model=model.name,
         samples=len(samples),

@@ -6,7 +6,25 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from edgekit.ir import Model
+
 ARENA_MIN = 8 << 20
+
+
+def tflm_known_crash(model: Model) -> str | None:
+    """Why TFLM would kill this process instead of running the model, if we know (ARITHMETIC.md 3.2)."""
+    for op in model.operators:
+        if op.op == "DEPTHWISE_CONV_2D" and len(op.inputs) == 3 and op.inputs[2] < 0:
+            return f"{op.label} has a bias index of -1, on which TFLite Micro itself crashes in Prepare"
+    return None
+
+
+def litert_known_crash(model: Model) -> str | None:
+    """Why LiteRT 2.3 would kill this process on this model, if we know (ARITHMETIC.md 3.2)."""
+    for op in model.operators:
+        if op.op == "DEPTHWISE_CONV_2D" and len(op.inputs) == 2:
+            return f"LiteRT crashes on {op.label} without a bias input"
+    return None
 
 
 def tflm_interpreter(model_bytes: bytes, preserve: bool = False):  # noqa: ANN201  (third-party type)

@@ -7,12 +7,12 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import mlperf_model
 from edgekit.converters.c_codegen import generate_c
 from edgekit.converters.tflite_reader import read_model
 
 from edgekit.analysis.budget import plan_memory as check_plan
 from edgekit.verify import verify_model
-from tests.conftest import mlperf_model
 
 # TFLite Micro's own planned activations ("head") for these models, from shared/models/README.md.
 TFLM_HEAD = {"kws": 16000, "vww": 73728, "ic": 49152, "ad": 768}
