@@ -10,6 +10,7 @@ until calibrated against measured runs; the target's ``[cpu]`` section may give 
 
 from __future__ import annotations
 
+import logging
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,8 +20,10 @@ from typing import Any
 
 from edgekit.analysis.costs import MAC_RULES, ModelCost, model_cost
 from edgekit.analysis.plan import MemoryPlan
-from edgekit.errors import TargetError
+from edgekit.errors import EdgekitError, TargetError
 from edgekit.ir import Model
+
+log = logging.getLogger(__name__)
 
 
 @cache
@@ -31,14 +34,30 @@ def estimates() -> Mapping[str, Any]:
 
 
 def plan_memory(model: Model, alignment: int = 16) -> MemoryPlan:
-    """The one place `check` gets its memory plan from: edgekit's planner (edgekit.analysis.planner)."""
+    """The one place `check` gets its memory plan from: edgekit's planner, with the scratch buffers the
+    generated kernels need (from the C generator), so the arena printed is the arena the firmware gets."""
     try:
         from edgekit.analysis.planner import plan_memory as planner
     except ModuleNotFoundError as e:  # the planner is developed in parallel; until it lands, no reuse at all
         if e.name != "edgekit.analysis.planner":
             raise
         return _no_reuse_plan(model, alignment)
-    return planner(model, alignment=alignment)
+    return planner(model, alignment=alignment, scratch=kernel_scratch(model))
+
+
+def kernel_scratch(model: Model) -> dict[int, int]:
+    """op index -> scratch bytes its generated kernel needs; empty when the C generator is not installed."""
+    try:
+        from edgekit.converters.c_codegen.generator import scratch_requirements
+    except ModuleNotFoundError as e:
+        if not (e.name or "").startswith("edgekit.converters.c_codegen"):
+            raise
+        return {}
+    try:
+        return scratch_requirements(model)
+    except EdgekitError as e:  # an op the generator cannot emit: still analyse the model, without its scratch
+        log.warning("kernel scratch not counted: %s", e)
+        return {}
 
 
 def _no_reuse_plan(model: Model, alignment: int) -> MemoryPlan:
