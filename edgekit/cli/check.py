@@ -58,7 +58,10 @@ def command(
     a = assess(m, target)
 
     # with --json - the document owns stdout; tables go to stderr
-    console = Console(stderr=json_out == "-", highlight=False)
+    to_stderr = json_out == "-"
+    stream = sys.stderr if to_stderr else sys.stdout
+    # redirected to a file or a CI log, rich would squeeze the table into 80 columns and elide op names
+    console = Console(stderr=to_stderr, highlight=False, width=None if stream.isatty() else 160)
     if not quiet:
         render(a, console)
     if json_out:

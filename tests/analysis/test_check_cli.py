@@ -41,12 +41,10 @@ def _edgekit(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess
 
 @pytest.fixture
 def tiny(tmp_path: Path) -> Path:
-    from edgekit.targets import load_target
+    from importlib import resources
 
-    try:
-        load_target(BASE_TARGET)
-    except Exception as e:  # the targets are written in parallel; say why rather than fail obscurely
-        pytest.skip(f"builtin target {BASE_TARGET} not available: {e}")
+    if not resources.files("edgekit.targets").joinpath(f"{BASE_TARGET}.toml").is_file():
+        pytest.skip(f"builtin target {BASE_TARGET} is not in this build")
     p = tmp_path / "tiny.tflite"
     p.write_bytes(tm.tiny_cnn())
     return p
