@@ -43,7 +43,8 @@ class Resolved:
 # ------------------------------------------------------------------------------------------------ locating
 
 
-def _builtin_root() -> Path:
+def builtin_dir() -> Path:
+    """The folder holding the builtin target files (inside the installed package)."""
     return Path(str(resources.files("edgekit.targets")))
 
 
@@ -54,7 +55,7 @@ def _is_path(ref: str) -> bool:
 def list_targets(include_bases: bool = False) -> list[str]:
     """Builtin target ids, sorted; bases (``abstract = true``) only when asked."""
     ids = []
-    for p in sorted(_builtin_root().glob("*.toml")):
+    for p in sorted(builtin_dir().glob("*.toml")):
         if include_bases or not _read(p).get("abstract", False):
             ids.append(p.stem)
     return ids
@@ -69,7 +70,7 @@ def _locate(ref: str, from_file: Path | None) -> Path:
             where = f"{from_file}: inherit = '{ref}'" if from_file else f"target file '{ref}'"
             raise TargetError(f"{where} does not exist; give the path of a target TOML file.")
         return p.resolve()
-    p = _builtin_root() / f"{ref}.toml"
+    p = builtin_dir() / f"{ref}.toml"
     if not p.is_file():
         known = ", ".join(list_targets())
         where = f"{from_file}: inherit = '{ref}'" if from_file else f"unknown target '{ref}'"
@@ -252,7 +253,7 @@ def resolve(ref: str | os.PathLike) -> Resolved:
     target_id = own.get("id")
     if target_id is None:
         raise TargetError(f"{own_path}: missing field 'id'.")
-    if own_path.parent == _builtin_root().resolve() and target_id != own_path.stem:
+    if own_path.parent == builtin_dir().resolve() and target_id != own_path.stem:
         raise TargetError(f"{own_path}: 'id' = '{target_id}' must equal the file name '{own_path.stem}'.")
 
     merged: dict[str, Any] = {}
@@ -267,7 +268,7 @@ def resolve(ref: str | os.PathLike) -> Resolved:
             else:
                 merged[k] = v
                 prov[k] = str(p)
-    merged["id"] = target_id
+    merged = {"id": target_id, **merged}
     prov["id"] = str(own_path)
     return Resolved(
         id=target_id,
