@@ -1,0 +1,318 @@
+"""Kernels B against TFLite Micro, byte for byte: single-op models built with the TF converter.
+
+Each case is converted once per session (cached in a tmp dir), generated with ``generate_c``, compiled once with
+``gcc -std=c99 -O2 -Wall -Wextra -Werror`` (edgekit.verify's host harness) and run on all its inputs in one
+process: 24 seeded random inputs, all -128, all 127, plus the case's own edge inputs (every int8 code for
+LOGISTIC/TANH/HARD_SWISH/RELU, half-way points and NaN/inf for QUANTIZE). Some options the converter never
+writes (softmax beta, an int8 -> int8 QUANTIZE, a TANH output zero point) are set by editing the converted
+flatbuffer, so the oracle still loads and runs the same file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from edgekit.errors import EnvironmentError_
+from edgekit.ir import DTYPES, Model
+
+N_RANDOM = 24
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    fn: Callable[..., Any]  # the TF function (tf is passed as the first argument)
+    shapes: tuple[tuple[int, ...], ...]
+    calib: tuple[float, float] = (-3.0, 3.0)  # representative data range (sets the input scale / zero point)
+    float_io: bool = False
+    edit: Callable[[Any, Any], None] | None = None  # (schema module, ModelT) -> None
+    ops: tuple[str, ...] = ()  # the op names the converted (and edited) model must contain
+    all_codes: bool = False  # add samples that together hold every int8 code
+    float_edges: bool = False  # add half-way points and NaN / inf to float inputs
+    extremes: bool = True  # all -128 / all 127 samples (False where TFLM itself would abort)
+    per_calib: tuple[tuple[float, float], ...] = field(default=())  # per-input calibration ranges
+
+
+def _set_softmax_beta(beta: float) -> Callable[[Any, Any], None]:
+    def edit(s: Any, m: Any) -> None:
+        for op in m.subgraphs[0].operators:
+            if isinstance(op.builtinOptions, s.SoftmaxOptionsT):
+                op.builtinOptions.beta = beta
+
+    return edit
+
+
+def _set_output_zero_point(zp: int) -> Callable[[Any, Any], None]:
+    def edit(s: Any, m: Any) -> None:
+        sg = m.subgraphs[0]
+        sg.tensors[sg.outputs[0]].quantization.zeroPoint = [zp]
+
+    return edit
+
+
+def _int8_input(scale: float, zp: int) -> Callable[[Any, Any], None]:
+    """Turn the float input of a QUANTIZE-first model into int8: the QUANTIZE becomes int8 -> int8 (Requantize)."""
+
+    def edit(s: Any, m: Any) -> None:
+        sg = m.subgraphs[0]
+        t = sg.tensors[sg.inputs[0]]
+        t.type = s.TensorType.INT8
+        q = s.QuantizationParametersT()
+        q.scale, q.zeroPoint = [scale], [zp]
+        t.quantization = q
+
+    return edit
+
+
+def _cases() -> list[Case]:
+    c: list[Case] = []
+    # SOFTMAX: input scales through the calibration range, rows of 1..600, beta edited.
+    c += [
+        Case("softmax_10", lambda tf, x: tf.nn.softmax(x), ((1, 10),), (-5, 5), ops=("SOFTMAX",)),
+        Case("softmax_3d", lambda tf, x: tf.nn.softmax(x), ((2, 3, 16),), (-20, 3), ops=("SOFTMAX",)),
+        Case("softmax_4d_wide", lambda tf, x: tf.nn.softmax(x), ((1, 2, 2, 40),), (-0.5, 0.5), ops=("SOFTMAX",)),
+        Case("softmax_beta_half", lambda tf, x: tf.nn.softmax(x), ((3, 12),), (-6, 6), edit=_set_softmax_beta(0.5),
+             ops=("SOFTMAX",)),
+        Case("softmax_beta_3", lambda tf, x: tf.nn.softmax(x), ((3, 12),), (-2, 9), edit=_set_softmax_beta(3.0),
+             ops=("SOFTMAX",)),
+        Case("softmax_600", lambda tf, x: tf.nn.softmax(x), ((1, 600),), (-10, 10), ops=("SOFTMAX",),
+             extremes=False),
+    ]
+    # LOGISTIC / TANH: every int8 code under several input scales and zero points.
+    for lo, hi in ((-8, 8), (-1, 3), (-30, 30), (-0.2, 0.1)):
+        tag = f"{lo}_{hi}".replace("-", "m").replace(".", "p")
+        c.append(Case(f"logistic_{tag}", lambda tf, x: tf.math.sigmoid(x), ((2, 128),), (lo, hi), ops=("LOGISTIC",),
+                      all_codes=True))
+        c.append(Case(f"tanh_{tag}", lambda tf, x: tf.math.tanh(x), ((2, 128),), (lo, hi), ops=("TANH",),
+                      all_codes=True))
+    c.append(Case("tanh_outzp10", lambda tf, x: tf.math.tanh(x), ((2, 128),), (-4, 4), ops=("TANH",), all_codes=True,
+                  edit=_set_output_zero_point(10)))
+    # HARD_SWISH, RELU, RELU6: every code, several scales.
+    for lo, hi in ((-6, 6), (-1, 10), (-40, 25)):
+        tag = f"{lo}_{hi}".replace("-", "m")
+        c.append(Case(f"hard_swish_{tag}", lambda tf, x: x * tf.nn.relu6(x + 3.0) / 6.0, ((1, 4, 8, 8),), (lo, hi),
+                      ops=("HARD_SWISH",), all_codes=True))
+    for lo, hi in ((-3, 3), (-1, 9)):
+        tag = f"{lo}_{hi}".replace("-", "m")
+        c.append(Case(f"relu_{tag}", lambda tf, x: tf.nn.relu(x), ((2, 128),), (lo, hi), ops=("RELU",), all_codes=True))
+        c.append(Case(f"relu6_{tag}", lambda tf, x: tf.nn.relu6(x), ((2, 128),), (lo, hi), ops=("RELU6",),
+                      all_codes=True))
+    # QUANTIZE float -> int8 and DEQUANTIZE int8 -> float: float I/O models around MEAN.
+    c += [
+        Case("quant_mean_dequant", lambda tf, x: tf.reduce_mean(x, axis=[1, 2], keepdims=True), ((1, 5, 4, 3),),
+             (-3, 2), float_io=True, ops=("QUANTIZE", "MEAN", "DEQUANTIZE"), float_edges=True),
+        Case("quant_pad_dequant", lambda tf, x: tf.pad(x, [[0, 0], [1, 1]]), ((3, 40),), (-1, 4), float_io=True,
+             ops=("QUANTIZE", "PAD", "DEQUANTIZE"), float_edges=True),
+        Case("quant_softmax_dequant", lambda tf, x: tf.nn.softmax(x), ((4, 10),), (-7, 7), float_io=True,
+             ops=("QUANTIZE", "SOFTMAX", "DEQUANTIZE"), float_edges=True),
+    ]
+    # QUANTIZE int8 -> int8 (Requantize): ratios < 0.5, with ties, and > 2.
+    for i, (scale, zp) in enumerate(((0.004, -3), (0.0625, 5), (0.5, 0), (0.0117647, -128))):
+        # PAD copies bytes, so every requantized value reaches the output unchanged.
+        c.append(Case(f"requantize_{i}", lambda tf, x: tf.pad(x, [[0, 0], [0, 1], [0, 0]]), ((1, 6, 40),),
+                      (-3, 3), float_io=True, edit=_int8_input(scale, zp), ops=("QUANTIZE", "PAD", "DEQUANTIZE")))
+    # MEAN: axes sets, keep_dims, ranks.
+    for i, (shape, axes, keep) in enumerate((
+        ((1, 4, 4, 3), [1, 2], True),
+        ((1, 4, 4, 3), [1, 2], False),
+        ((1, 4, 5, 3), [-1], True),
+        ((2, 3, 4, 5), [1, 3], False),
+        ((1, 64, 64, 1), [1, 2], True),  # N = 4096
+        ((3, 7), [1], False),
+        ((2, 3, 4), [0, 2], True),
+    )):
+        c.append(Case(f"mean_{i}", lambda tf, x, a=axes, k=keep: tf.reduce_mean(x, axis=a, keepdims=k), (shape,),
+                      (-3 + i, 2 + i), ops=("MEAN",)))
+    # PAD / PADV2: amounts on every axis, 2-D to 4-D.
+    for i, (shape, pads, value) in enumerate((
+        ((1, 4, 4, 3), [[0, 0], [1, 2], [0, 1], [0, 0]], 0.0),
+        ((1, 3, 5, 2), [[0, 0], [2, 2], [3, 1], [1, 2]], 0.0),
+        ((3, 5), [[1, 0], [0, 3]], 0.0),
+        ((2, 3, 4), [[1, 1], [0, 2], [2, 0]], 0.0),
+        ((1, 4, 4, 3), [[0, 0], [1, 1], [1, 1], [0, 0]], 0.5),  # PADV2
+        ((2, 6), [[0, 1], [2, 0]], -1.25),  # PADV2
+    )):
+        c.append(Case(f"pad_{i}", lambda tf, x, p=pads, v=value: tf.pad(x, p, constant_values=v), (shape,),
+                      (-2 - i, 3), ops=("PADV2",) if value else ("PAD",)))
+    # CONCATENATION: any axis, 2 and 3 inputs.
+    for i, (shapes, axis) in enumerate((
+        (((1, 4, 3), (1, 2, 3)), 1),
+        (((1, 4, 4, 3), (1, 4, 4, 5)), -1),
+        (((1, 2, 4, 3), (1, 2, 1, 3), (1, 2, 2, 3)), 2),
+        (((2, 3), (5, 3)), 0),
+    )):
+        c.append(Case(f"concat_{i}", lambda tf, *xs, a=axis: tf.concat(list(xs), axis=a), shapes, ops=("CONCATENATION",)))
+    # MUL: broadcast shapes, scales, fused RELU, a constant operand.
+    for i, (shapes, calib) in enumerate((
+        (((1, 4, 4, 3), (1, 4, 4, 3)), ((-3, 3), (-3, 3))),
+        (((1, 4, 4, 3), (1, 1, 1, 3)), ((-1, 5), (-0.3, 0.2))),
+        (((1, 4, 1, 3), (1, 1, 5, 1)), ((-20, 20), (-2, 1))),
+        (((2, 3), (3,)), ((-8, 2), (-8, 2))),
+        (((2, 1, 3, 1, 2), (1, 4, 1, 2, 1)), ((-1, 1), (-4, 4))),
+    )):
+        c.append(Case(f"mul_{i}", lambda tf, a, b: a * b, shapes, ops=("MUL",), per_calib=calib))
+    c.append(Case("mul_relu", lambda tf, a, b: tf.nn.relu(a * b), ((1, 4, 4, 3), (1, 4, 4, 3)), ops=("MUL",)))
+    c.append(Case("mul_const", lambda tf, a: a * tf.constant(np.linspace(-2, 3, 12).reshape(1, 1, 12).astype("float32")),
+                  ((1, 5, 12),), ops=("MUL",)))
+    return c
+
+
+CASES = {c.name: c for c in _cases()}
+
+
+def _convert(tf: Any, case: Case) -> bytes:
+    specs = [tf.TensorSpec(list(s), tf.float32) for s in case.shapes]
+    fn = tf.function(lambda *xs: case.fn(tf, *xs), input_signature=specs)
+    conv = tf.lite.TFLiteConverter.from_concrete_functions([fn.get_concrete_function()], fn)
+    conv.optimizations = [tf.lite.Optimize.DEFAULT]
+    rng = np.random.default_rng(1)
+    ranges = case.per_calib or (case.calib,) * len(case.shapes)
+
+    def representative():
+        for _ in range(40):
+            yield [rng.uniform(lo, hi, size=s).astype(np.float32) for s, (lo, hi) in zip(case.shapes, ranges, strict=True)]
+
+    conv.representative_dataset = representative
+    conv.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    if not case.float_io:
+        conv.inference_input_type = tf.int8
+        conv.inference_output_type = tf.int8
+    data = conv.convert()
+    if case.edit is not None:
+        import flatbuffers
+        from ai_edge_litert import schema_py_generated as s
+
+        m = s.ModelT.InitFromObj(s.Model.GetRootAs(data, 0))
+        case.edit(s, m)
+        b = flatbuffers.Builder(len(data) + 1024)
+        b.Finish(m.Pack(b), file_identifier=b"TFL3")
+        data = bytes(b.Output())
+    return data
+
+
+@pytest.fixture(scope="session")
+def ops_b_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every case converted once per session."""
+    tf = pytest.importorskip("tensorflow")
+    out = tmp_path_factory.mktemp("ops_b_models")
+    paths = {}
+    for name, case in CASES.items():
+        p = out / f"{name}.tflite"
+        p.write_bytes(_convert(tf, case))
+        paths[name] = p
+    return paths
+
+
+def _samples(model: Model, case: Case) -> list[list[np.ndarray]]:
+    rng = np.random.default_rng(abs(hash(case.name)) % (2**32))
+    n_extra = 2 if case.extremes else 0
+    samples: list[list[np.ndarray]] = [[] for _ in range(N_RANDOM + n_extra)]
+    extra: list[list[np.ndarray]] = []
+    for t in model.inputs:
+        tensor = model.tensor(t)
+        dtype = np.dtype(DTYPES[tensor.dtype][0])
+        shape = tensor.shape
+        if dtype == np.int8:
+            for k in range(N_RANDOM):
+                samples[k].append(rng.integers(-128, 127, size=shape, endpoint=True).astype(np.int8))
+            if case.extremes:
+                samples[N_RANDOM].append(np.full(shape, -128, np.int8))
+                samples[N_RANDOM + 1].append(np.full(shape, 127, np.int8))
+        else:
+            lo, hi = case.calib
+            for k in range(N_RANDOM):
+                samples[k].append(rng.uniform(1.5 * lo, 1.5 * hi, size=shape).astype(np.float32))
+            if case.extremes:
+                samples[N_RANDOM].append(np.full(shape, 2 * lo, np.float32))
+                samples[N_RANDOM + 1].append(np.full(shape, 2 * hi, np.float32))
+    if case.all_codes:
+        (t,) = model.inputs
+        n = model.tensor(t).num_elements
+        codes = np.arange(-128, 128, dtype=np.int8)
+        for start in range(0, 256, n):
+            chunk = np.resize(np.roll(codes, -start), n)
+            extra.append([chunk.reshape(model.tensor(t).shape)])
+    if case.float_edges:
+        (t,) = model.inputs
+        tensor = model.tensor(t)
+        q = next(model.tensor(op.outputs[0]).quant for op in model.operators if op.op == "QUANTIZE")
+        s, n = np.float32(q.scale[0]), tensor.num_elements
+        k = rng.integers(-140, 140, size=n).astype(np.float32)
+        # Half-way points in float32 (where float vs double division and the rounding rule show), then specials.
+        extra.append([((k + np.float32(0.5)) * s).astype(np.float32).reshape(tensor.shape)])
+        extra.append([((k - np.float32(0.5)) * s).astype(np.float32).reshape(tensor.shape)])
+        special = np.resize(np.array([np.nan, np.inf, -np.inf, 3e9, -3e9, 0.0, -0.0, 1e-30], np.float32), n)
+        extra.append([special.reshape(tensor.shape)])
+    return samples + extra
+
+
+def _generate_and_build(model: Model, work: Path) -> Path:
+    from edgekit.converters.c_codegen.generator import generate_c
+
+    from edgekit.verify.harness import build_host
+
+    gen = generate_c(model, None, work / "gen", force=True)
+    return build_host(gen.out_dir, work / "build")
+
+
+def _run_c(model: Model, exe: Path, samples: list[list[np.ndarray]], work: Path) -> list[bytes]:
+    from edgekit.verify.harness import run_host
+
+    blob = run_host(exe, [b"".join(x.tobytes() for x in s) for s in samples], work)
+    per = sum(model.tensor(t).nbytes for t in model.outputs)
+    assert len(blob) == per * len(samples)
+    return [blob[k * per : (k + 1) * per] for k in range(len(samples))]
+
+
+def _run_tflm(path: Path, model: Model, samples: list[list[np.ndarray]]) -> list[bytes]:
+    from edgekit.verify.reference import tflm_run
+
+    ref = tflm_run(path.read_bytes(), samples, len(model.outputs))
+    return [b"".join(np.ascontiguousarray(o).tobytes() for o in outs) for outs in ref]
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_op_matches_tflm(name: str, ops_b_models: dict[str, Path], tmp_path: Path) -> None:
+    from edgekit.converters.tflite_reader import read_model
+
+    case = CASES[name]
+    path = ops_b_models[name]
+    model = read_model(path)
+    assert tuple(op.op for op in model.operators) == case.ops, "the converter wrote a different graph"
+    samples = _samples(model, case)
+    assert len(samples) >= 20
+    exe = _generate_and_build(model, tmp_path)
+    got = _run_c(model, exe, samples, tmp_path)
+    want = _run_tflm(path, model, samples)
+    bad = [k for k, (g, w) in enumerate(zip(got, want, strict=True)) if g != w]
+    if bad:
+        k = bad[0]
+        dt = np.dtype(DTYPES[model.tensor(model.outputs[0]).dtype][0])
+        g, w = np.frombuffer(got[k], dt), np.frombuffer(want[k], dt)
+        idx = np.flatnonzero(g.view(np.uint8 if dt.itemsize == 1 else np.uint32) !=
+                             w.view(np.uint8 if dt.itemsize == 1 else np.uint32))
+        pytest.fail(
+            f"{name}: {len(bad)} of {len(samples)} samples differ; sample {k}: {idx.size} elements, first at {idx[0]}: "
+            f"C {g[idx[0]]} vs TFLM {w[idx[0]]}"
+        )
+
+
+def test_softmax_row_sum_512_is_a_numeric_error(ops_b_models: dict[str, Path], tmp_path: Path) -> None:
+    """A row of 600 equal values sums to 600 >= 512, where TFLM aborts; the generated C returns EK_ERR_NUMERIC."""
+    from edgekit.converters.tflite_reader import read_model
+
+    model = read_model(ops_b_models["softmax_600"])
+    exe = _generate_and_build(model, tmp_path)
+    with pytest.raises(EnvironmentError_, match="status 4"):
+        _run_c(model, exe, [[np.full((1, 600), 5, np.int8)]], tmp_path)
+    # 511 equal maxima and the rest far below still run (TFLM runs this too).
+    row = np.full((1, 600), -128, np.int8)
+    row[0, :511] = 127
+    out = _run_c(model, exe, [[row]], tmp_path)[0]
+    assert out == _run_tflm(ops_b_models["softmax_600"], model, [[row]])[0]
