@@ -244,13 +244,17 @@ def check_model(model: Model) -> None:
         raise UnsupportedError(
             f"{model.name} has {model.subgraph_count} subgraphs; edgekit generates C for single-subgraph models only."
         )
-    float_only = all(
-        model.tensor(t).dtype not in ("int8", "int16") for t in model.activation_tensors()
-    )
+    # Ops that can never be generated are named first, even in a float model (an LSTM is an LSTM).
+    for op in model.operators:
+        for rule in GENERAL_RULES[:2]:
+            msg = rule.check(model, op)
+            if msg:
+                raise UnsupportedError(f"Cannot generate C for {model.name}: {op.label} {msg}.")
+    float_only = all(model.tensor(t).dtype not in ("int8", "int16") for t in model.activation_tensors())
     if float_only and model.operators:
         raise UnsupportedError(
-            f"{model.name} is a float-only model (no int8 tensors); int8 C generation needs a full-integer model "
-            "(convert with int8 quantization first)."
+            f"Cannot generate C for {model.name}: it is a float-only model (no int8 tensors) and int8 generation "
+            "needs a full-integer model; convert it with int8 quantization first (edgekit convert)."
         )
     for op in model.operators:
         msg = first_problem(model, op)
