@@ -7,6 +7,7 @@ an int8 request that leaves float ops behind is refused with the list of those o
 from __future__ import annotations
 
 import os
+import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
@@ -105,7 +106,10 @@ def convert(model: Any, *, mode: str = "int8", io: str = "int8", x_train: np.nda
         converter.inference_input_type = io_type
         converter.inference_output_type = io_type
     try:
-        data = bytes(converter.convert())
+        with warnings.catch_warnings():
+            # QAT models: "statistics for quantized inputs were expected" — the fake-quant ranges are them
+            warnings.simplefilter("ignore", UserWarning)
+            data = bytes(converter.convert())
     except Exception as e:  # the converter raises ConverterError/RuntimeError with MLIR dumps
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         raise UnsupportedError(f"the TFLite converter failed: {first}") from None

@@ -75,6 +75,7 @@ def save_keras_model(model: Any, path: str | Path, force: bool = False) -> Path:
     """Save atomically: a temporary file beside the target, renamed into place."""
     import os
     import tempfile
+    import warnings
 
     from edgekit.fileio import check_writable
 
@@ -84,7 +85,9 @@ def save_keras_model(model: Any, path: str | Path, force: bool = False) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=suffix, dir=final.parent)
     os.close(fd)
     try:
-        model.save(tmp)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # "HDF5 is legacy": it is the format QAT needs
+            model.save(tmp)
         os.replace(tmp, final)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
