@@ -113,7 +113,7 @@ def main() -> None:
             f"{r['arena_bytes']:,}",
             r["heavy_imports"],
         )
-    Console().print(table)
+    Console(width=120).print(table)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     doc = {
         "benchmark": "check_speed",

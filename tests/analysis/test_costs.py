@@ -191,3 +191,33 @@ def test_latency_uses_the_core_table_without_a_target_figure() -> None:
         unknown.latency.cycles_per_mac == EST["cycles_per_mac"]["default"]
         and "not listed" in unknown.latency.source
     )
+
+
+def test_target_facts_from_builtin_targets() -> None:
+    from importlib import resources
+
+    from edgekit.targets import load_target
+
+    from edgekit.analysis.budget import ANDROID_ASSUMED, target_facts
+
+    for name in ("nucleo-l4r5zi", "android-arm64"):
+        if not resources.files("edgekit.targets").joinpath(f"{name}.toml").is_file():
+            pytest.skip(f"builtin target {name} is not in this build")
+    t = load_target("nucleo-l4r5zi")
+    f = target_facts(t)
+    assert (f.id, f.kind, f.core, f.clock_hz) == ("nucleo-l4r5zi", "cortex-m", t.cpu.core, t.cpu.clock_hz)
+    assert (f.flash_limit, f.ram_limit, f.reserved_ram) == (
+        t.budget.flash_bytes,
+        t.budget.ram_bytes,
+        t.budget.reserved_ram_bytes,
+    )
+    assert f.alignment == t.board.alignment and f.cycles_per_mac == t.cpu.cycles_per_mac
+    assert not f.clock_assumed
+    android = target_facts(load_target("android-arm64"))
+    assert android.kind == "android" and android.clock_assumed and android.clock_hz == ANDROID_ASSUMED[1]
+    assert (
+        android.ram_limit == load_target("android-arm64").budget.peak_memory_bytes
+        and android.flash_limit is None
+    )
+    a = assess(_tiny(), android)
+    assert "clock assumed" in a.latency.source
