@@ -58,3 +58,16 @@ def run(
         detail = "\n".join(tail)
         raise EnvironmentError_(f"{what or argv[0]} failed with exit code {cp.returncode}:\n{detail}")
     return res
+
+
+def start(argv: Sequence[str], *, dry_run: bool = False, what: str | None = None) -> subprocess.Popen | None:
+    """Start a long-running ``argv`` (an emulator) in the background; logged like ``run``. None on a dry run."""
+    argv = tuple(str(a) for a in argv)
+    log.info("$ %s &", shlex.join(argv))
+    if dry_run:
+        print(shlex.join(argv))
+        return None
+    try:
+        return subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    except FileNotFoundError as e:
+        raise EnvironmentError_(f"{what or argv[0]} could not be started ({e.strerror}); install it or fix PATH.") from e

@@ -1,0 +1,31 @@
+"""``edgekit package``: a model and a target -> a project a user can build without edgekit.
+
+Dispatches on the target's ``kind``: ``cortex-m`` writes a firmware project (``cortex_m.py``); ``android``
+is the Android library module written by ``edgekit.android.package`` (imported only when used).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from edgekit.errors import BadInputError, TargetError
+
+
+def package(model_path: str | Path, target_ref: str | Any, out_dir: str | Path, *, force: bool = False) -> Any:
+    from edgekit.package.target_info import _get, load
+
+    model_path = Path(model_path)
+    if not model_path.is_file():
+        raise BadInputError(f"model {model_path} does not exist; pass the path of an int8 .tflite file.")
+    target, fw = load(target_ref)
+    kind = str(_get(target, "kind", "cortex-m"))
+    if kind == "android":
+        from edgekit.android.package import package_android
+
+        return package_android(model_path, target, out_dir, force=force)
+    if kind != "cortex-m" or fw is None:
+        raise TargetError(f"target {_get(target, 'id', '?')} has kind {kind!r}; package supports cortex-m and android.")
+    from edgekit.package.cortex_m import package_cortex_m
+
+    return package_cortex_m(model_path, fw, out_dir, force=force)
