@@ -1,0 +1,8 @@
+package org.tensorflow.lite;
+
+/** Stand-in: org.tensorflow.lite.Delegate. */
+public interface Delegate {
+    long getNativeHandle();
+
+    default void close() {}
+}
