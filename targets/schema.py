@@ -109,6 +109,8 @@ class Benchmark:
     taskset_mask: str  # hex CPU mask for `taskset` (pin to the big cores)
     warmup_runs: int
     runs: int
+    rounds: int | None = None  # separate runs of the tool, one sample each (edgekit.android.bench; default 3)
+    binary: str | None = None  # host path of benchmark_model for this ABI (else --benchmark-binary)
 
 
 # kind -> section name -> (class, required)

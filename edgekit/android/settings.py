@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from edgekit.errors import TargetError
 
 DELEGATES = ("xnnpack", "cpu", "gpu", "nnapi")
+DELEGATE_ALIASES = {"none": "cpu"}  # the target schema says "none" for LiteRT's builtin CPU kernels
 
 # LiteRT's Android AARs (Google Maven). 2.3.0 matches the ai-edge-litert wheel this project pins; its AARs
 # declare minSdk 24.
@@ -85,9 +87,15 @@ def android_settings(target: Any) -> AndroidSettings:
         v = _first(target, *paths)
         if v is not None:
             values[name] = v
+    if "delegate" in values:
+        values["delegate"] = DELEGATE_ALIASES.get(values["delegate"], values["delegate"])
     peak_bytes = _first(target, ("budget", "max_peak_memory_bytes"), ("budget", "peak_memory_bytes"))
     if "max_peak_memory_mb" not in values and peak_bytes is not None:
         values["max_peak_memory_mb"] = float(peak_bytes) / (1024 * 1024)
+    binary, origin = values.get("benchmark_binary"), _first(target, ("path",))
+    if binary and origin and not Path(str(binary)).expanduser().is_absolute():
+        # a relative path in a target file means: beside that file
+        values["benchmark_binary"] = str(Path(str(origin)).parent / str(binary))
     s = AndroidSettings(target_id=tid, **values)
     _validate(s)
     return s
