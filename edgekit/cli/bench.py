@@ -1,0 +1,56 @@
+"""`edgekit bench MODEL.tflite --target ID [--port DEV | --emulate]`: latency and outputs measured on a device,
+outputs compared with TFLite Micro on the host. Android targets (adb) go to edgekit.android.bench.
+Exit 1 when outputs differ, 2 for bad input or a device error (what was measured is saved first)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command(name="bench", help="Measure latency and outputs on a device (serial or adb).")
+@click.argument("model", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--target", "-t", "target_ref", required=True, help="Target id or TOML file.")
+@click.option("--port", help="Serial port or pyserial URL of a flashed board (/dev/ttyACM0, socket://host:port).")
+@click.option("--emulate", is_flag=True, help="Package, build and run the model on the target's QEMU board.")
+@click.option("--project", "project_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Use this packaged (and built) project instead of packaging into a work folder.")
+@click.option("--inputs", "inputs_path", type=click.Path(dir_okay=False, path_type=Path),
+              help=".npy of input samples (one, or a batch on axis 0); default: seeded random.")
+@click.option("--samples", default=5, show_default=True, help="How many inputs (random, or the first of --inputs).")
+@click.option("--runs", default=5, show_default=True, help="Timed inferences per input (1-64).")
+@click.option("--warmup", default=1, show_default=True, help="Untimed inferences before each input's runs.")
+@click.option("--seed", default=0, show_default=True)
+@click.option("--timeout", default=30.0, show_default=True, help="Seconds of device silence that count as a stall.")
+@click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path), help="Write docs/bench-json.md.")
+@click.option("--csv", "csv_out", type=click.Path(dir_okay=False, path_type=Path), help="One row per inference.")
+@click.option("--force", is_flag=True, help="Overwrite --json/--csv files.")
+@click.option("--device", "adb_serial", help="adb device serial (android targets).")
+def command(model: Path, target_ref: str, port: str | None, emulate: bool, project_dir: Path | None,
+            inputs_path: Path | None, samples: int, runs: int, warmup: int, seed: int, timeout: float,
+            json_out: Path | None, csv_out: Path | None, force: bool, adb_serial: str | None) -> None:
+    from edgekit.errors import BadInputError
+    from edgekit.fileio import check_writable
+    from edgekit.package.target_info import _get, load
+
+    for p in (json_out, csv_out):
+        if p is not None:
+            check_writable(p, force)
+    if not model.is_file():
+        raise BadInputError(f"model {model} does not exist.")
+    target, fw = load(target_ref)
+    if str(_get(target, "kind", "cortex-m")) == "android":
+        from edgekit.android.bench import bench_android
+
+        bench_android(model, target, serial=adb_serial, json_path=json_out, force=force)
+        return
+    if fw is None:
+        raise BadInputError(f"target {target_ref} is neither cortex-m nor android.")
+    if bool(port) == bool(emulate):
+        raise BadInputError("give exactly one of --port DEVICE (a flashed board) or --emulate (QEMU).")
+    from edgekit.bench.cli_serial import bench_serial_cli
+
+    bench_serial_cli(model, fw, port=port, emulate=emulate, project_dir=project_dir, inputs_path=inputs_path,
+                     samples=samples, runs=runs, warmup=warmup, seed=seed, timeout=timeout, json_out=json_out,
+                     csv_out=csv_out)
