@@ -30,10 +30,21 @@ from edgekit.errors import BadInputError, OverBudgetError
 @click.option(
     "--plot", "plot_out", type=click.Path(dir_okay=False, path_type=Path), help="Draw arena use per op (PNG)."
 )
+@click.option(
+    "--code-sizes",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="JSON {op type or 'runtime': bytes} measured from a real build; replaces the code-size estimate.",
+)
 @click.option("--force", is_flag=True, help="Overwrite existing --json/--plot files.")
 @click.option("--quiet", "-q", is_flag=True, help="No tables; only the verdict (and --json/--plot outputs).")
 def command(
-    model: Path, target_ref: str, json_out: str | None, plot_out: Path | None, force: bool, quiet: bool
+    model: Path,
+    target_ref: str,
+    json_out: str | None,
+    plot_out: Path | None,
+    code_sizes: Path | None,
+    force: bool,
+    quiet: bool,
 ) -> None:
     from rich.console import Console
 
@@ -53,9 +64,11 @@ def command(
             )
         check_writable(plot_out, force)
 
+    measured = _code_sizes(code_sizes) if code_sizes is not None else None
+
     m = read_model(model)
     target = load_target(target_ref)
-    a = assess(m, target)
+    a = assess(m, target, measured_code=measured)
 
     # with --json - the document owns stdout; tables go to stderr
     to_stderr = json_out == "-"
@@ -78,3 +91,23 @@ def command(
         raise OverBudgetError(over_budget_message(a))
     if quiet:
         console.print(f"{m.name} fits {a.target.id}")
+
+
+def _code_sizes(path: Path) -> dict[str, int]:
+    """Measured code sizes: a JSON object of op type (or "runtime") -> non-negative integer bytes."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BadInputError(f"--code-sizes {path} does not exist.") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise BadInputError(f"--code-sizes {path} is not readable JSON ({e}).") from None
+    if not isinstance(data, dict) or "runtime" not in data:
+        raise BadInputError(
+            f'--code-sizes {path} must be a JSON object with a "runtime" entry and one per op type.'
+        )
+    for key, value in data.items():
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise BadInputError(
+                f"--code-sizes {path}: {key!r} must be a non-negative integer byte count, got {value!r}."
+            )
+    return data

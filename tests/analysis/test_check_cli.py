@@ -174,3 +174,28 @@ def test_check_imports_no_tensorflow_nor_matplotlib(tiny: Path, tmp_path: Path) 
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert "HEAVY []" in r.stdout, r.stdout
+
+
+def test_measured_code_sizes(tiny: Path, tmp_path: Path) -> None:
+    sizes = {
+        "runtime": 1000,
+        "CONV_2D": 100,
+        "DEPTHWISE_CONV_2D": 200,
+        "RESHAPE": 0,
+        "FULLY_CONNECTED": 300,
+        "SOFTMAX": 400,
+    }
+    code = 1000 + 5 * estimates()["code_size"]["per_op_call"] + 100 + 200 + 0 + 300 + 400
+    target = _target(tmp_path, "tiny-board", TINY_FLASH, TINY_RAM, TINY_MS)
+    sizes_file = tmp_path / "sizes.json"
+    sizes_file.write_text(json.dumps(sizes))
+    r = _edgekit(
+        "check", str(tiny), "--target", str(target), "--code-sizes", str(sizes_file), "--json", "-", "-q"
+    )
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["estimates"]["code_bytes"] == "measured" and doc["totals"]["code_bytes"] == code
+    assert doc["totals"]["flash_bytes"] == tm.TINY_WEIGHT_BYTES + code + TINY_CONSTANTS
+    sizes_file.write_text(json.dumps({"runtime": -5}))
+    bad = _edgekit("check", str(tiny), "--target", str(target), "--code-sizes", str(sizes_file))
+    assert bad.returncode == 2 and "'runtime' must be a non-negative integer" in bad.stderr
