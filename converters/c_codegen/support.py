@@ -231,6 +231,9 @@ SUMMARY: dict[str, str] = {
 
 
 def first_problem(model: Model, op: Operator) -> str | None:
+    from edgekit.converters.c_codegen.registry import emitters
+
+    emitters()  # op modules add their own OP_RULES entries when imported: import them before the lookup
     for rule in (*GENERAL_RULES, *OP_RULES.get(op.op, ())):
         msg = rule.check(model, op)
         if msg:

@@ -70,6 +70,17 @@ def _int8_input(scale: float, zp: int) -> Callable[[Any, Any], None]:
     return edit
 
 
+def _scale_output(factor: float) -> Callable[[Any, Any], None]:
+    """Output scale = factor * input scale (e.g. MEAN's k clamp at s_in / s_out = 1e-7)."""
+
+    def edit(s: Any, m: Any) -> None:
+        sg = m.subgraphs[0]
+        s_in = sg.tensors[sg.inputs[0]].quantization.scale[0]
+        sg.tensors[sg.outputs[0]].quantization.scale = [float(np.float32(s_in * factor))]
+
+    return edit
+
+
 def _cases() -> list[Case]:
     c: list[Case] = []
     # SOFTMAX: input scales through the calibration range, rows of 1..600, beta edited.
@@ -129,6 +140,10 @@ def _cases() -> list[Case]:
     )):
         c.append(Case(f"mean_{i}", lambda tf, x, a=axes, k=keep: tf.reduce_mean(x, axis=a, keepdims=k), (shape,),
                       (-3 + i, 2 + i), ops=("MEAN",)))
+    c.append(Case("mean_k_clamp", lambda tf, x: tf.reduce_mean(x, axis=[1, 2], keepdims=True), ((1, 64, 64, 1),),
+                  ops=("MEAN",), edit=_scale_output(1e7)))
+    c.append(Case("mean_ratio_gt1", lambda tf, x: tf.reduce_mean(x, axis=[1], keepdims=False), ((2, 9, 3),),
+                  ops=("MEAN",), edit=_scale_output(0.37)))
     # PAD / PADV2: amounts on every axis, 2-D to 4-D.
     for i, (shape, pads, value) in enumerate((
         ((1, 4, 4, 3), [[0, 0], [1, 2], [0, 1], [0, 0]], 0.0),

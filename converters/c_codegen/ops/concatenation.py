@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from edgekit.converters.c_codegen.quant import opt
 from edgekit.converters.c_codegen.registry import EmitContext, OpEmission, register
+from edgekit.converters.c_codegen.support import OP_RULES, SUMMARY, Rule
 
 from edgekit.ir import Model, Operator
 
@@ -45,3 +46,23 @@ def emit(ctx: EmitContext, op: Operator) -> OpEmission:
         f"(const int8_t *const[]){{{datas}}}, &{ctx.dims(y)}, {ctx.data(y, 'int8_t')})"
     )
     return OpEmission(call=call, comment=f"axis {opt(op, 'axis', 0)}, {len(op.inputs)} inputs")
+
+
+def _same_quant(model: Model, op: Operator) -> str | None:
+    # TFLM's Prepare ENSUREs these (ARITHMETIC.md 3.15): a pure byte copy.
+    out = model.tensor(op.outputs[0])
+    if out.dtype != "int8" or out.quant is None:
+        return f"has a {out.dtype} output; edgekit's CONCATENATION is int8 only"
+    for t in op.inputs:
+        x = model.tensor(t)
+        if x.dtype != "int8" or x.quant is None:
+            return f"has a {x.dtype} input (tensor {t}); edgekit's CONCATENATION is int8 only"
+        if tuple(x.quant.scale) != tuple(out.quant.scale) or tuple(x.quant.zero_point) != tuple(out.quant.zero_point):
+            return f"has input tensor {t} '{x.name}' quantized differently from the output; TFLite Micro needs them equal"
+    if (opt(op, "fused_activation_function") or "NONE") != "NONE":
+        return "has a fused activation; TFLite Micro's int8 CONCATENATION allows none"
+    return None
+
+
+OP_RULES["CONCATENATION"] = (Rule("int8 inputs quantized exactly as the output; no fused activation", _same_quant),)
+SUMMARY["CONCATENATION"] = "any axis (negative allowed), any number of inputs; a byte copy"

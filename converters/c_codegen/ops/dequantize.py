@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from edgekit.converters.c_codegen.quant import f32, qparams
 from edgekit.converters.c_codegen.registry import EmitContext, OpEmission, register
+from edgekit.converters.c_codegen.support import OP_RULES, SUMMARY, Rule
 
-from edgekit.ir import Operator
+from edgekit.ir import Model, Operator
 
 
 @register("DEQUANTIZE", runtime=("ek_dequantize_s8.c", "ek_dequantize_s8.h"))
@@ -20,3 +21,16 @@ def emit(ctx: EmitContext, op: Operator) -> OpEmission:
         f"&{ctx.dims(y)}, {ctx.data(y, 'float')})"
     )
     return OpEmission(call=call, comment="int8 -> float32")
+
+
+def _types(model: Model, op: Operator) -> str | None:
+    src, dst = model.tensor(op.inputs[0]), model.tensor(op.outputs[0])
+    if src.dtype != "int8" or dst.dtype != "float32":
+        return f"converts {src.dtype} to {dst.dtype}; edgekit's DEQUANTIZE handles int8 -> float32"
+    if src.quant is None or src.quant.per_channel:
+        return "has an input without a single scale; per-tensor quantization is needed"
+    return None
+
+
+OP_RULES["DEQUANTIZE"] = (Rule("int8 -> float32, per-tensor", _types),)
+SUMMARY["DEQUANTIZE"] = "int8 -> float32, bit-exact with TFLM's double product"

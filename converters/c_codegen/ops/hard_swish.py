@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 from edgekit.converters.c_codegen.quant import qparams, quantize_multiplier
 from edgekit.converters.c_codegen.registry import EmitContext, OpEmission, register
+from edgekit.converters.c_codegen.support import OP_RULES, SUMMARY, Rule, _int8
 
-from edgekit.ir import Operator
+from edgekit.ir import Model, Operator
 
 INT32_MAX = 2**31 - 1
 
@@ -52,3 +53,17 @@ def emit(ctx: EmitContext, op: Operator) -> OpEmission:
         f"&{ctx.dims(y)}, {ctx.data(y, 'int8_t')})"
     )
     return OpEmission(call=call)
+
+
+def _scales(model: Model, op: Operator) -> str | None:
+    s_in, zp_in = qparams(model, op.inputs[0])
+    s_out, zp_out = qparams(model, op.outputs[0])
+    try:
+        hard_swish_params(s_in[0], zp_in[0], s_out[0], zp_out[0])
+    except ValueError as e:
+        return f"cannot be computed: {e}"
+    return None
+
+
+OP_RULES["HARD_SWISH"] = (_int8(("input", 0), ("output", 0)), Rule("input/output scales TFLM accepts", _scales))
+SUMMARY["HARD_SWISH"] = "TFLM's int16 fixed-point reference, every int8 code bit-exact"

@@ -10,8 +10,9 @@ import math
 from edgekit.converters.c_codegen.ops.softmax import input_radius
 from edgekit.converters.c_codegen.quant import qparams, round_away
 from edgekit.converters.c_codegen.registry import EmitContext, OpEmission, register
+from edgekit.converters.c_codegen.support import OP_RULES, SUMMARY, Rule, _int8
 
-from edgekit.ir import Operator
+from edgekit.ir import Model, Operator
 
 INPUT_INTEGER_BITS = 4
 
@@ -48,3 +49,27 @@ def emit_q4_op(ctx: EmitContext, op: Operator, kernel: str) -> OpEmission:
 @register("LOGISTIC", runtime=("ek_logistic_s8.c", "ek_logistic_s8.h", "ek_fixedpoint.h"))
 def emit(ctx: EmitContext, op: Operator) -> OpEmission:
     return emit_q4_op(ctx, op, "ek_logistic")
+
+
+def input_scale_rule(model: Model, op: Operator) -> str | None:
+    s, zp = qparams(model, op.inputs[0])
+    try:
+        q4_input_params(s[0], zp[0])
+    except ValueError as e:
+        return f"has an {e}"
+    return None
+
+
+def _output_zero_point(model: Model, op: Operator) -> str | None:
+    _, zp = qparams(model, op.outputs[0])
+    if int(zp[0]) != -128:
+        return f"has output zero point {zp[0]}; TFLite Micro's int8 LOGISTIC needs -128"
+    return None
+
+
+OP_RULES["LOGISTIC"] = (
+    _int8(("input", 0), ("output", 0)),
+    Rule("output zero point -128 (the output is on the 1/256 grid)", _output_zero_point),
+    Rule("input scale in [2^-27, 2^4)", input_scale_rule),
+)
+SUMMARY["LOGISTIC"] = "gemmlowp fixed point, every int8 code bit-exact; output always on TFLM's 1/256 grid"

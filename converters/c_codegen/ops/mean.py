@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from edgekit.converters.c_codegen.quant import qparams, quantize_multiplier
 from edgekit.converters.c_codegen.registry import EmitContext, OpEmission, register
+from edgekit.converters.c_codegen.support import OP_RULES, SUMMARY, Rule, _const_input, _int8, _max_rank
 
 from edgekit.ir import Model, Operator
 
@@ -62,3 +63,18 @@ def emit(ctx: EmitContext, op: Operator) -> OpEmission:
         f"&{flat[y]}, {ctx.data(y, 'int8_t')})"
     )
     return OpEmission(call=call, comment=f"axes {sorted(axes)} of {list(shape)}, N = {n}")
+
+
+def _has_axes(model: Model, op: Operator) -> str | None:
+    if not reduced_axes(model, op):
+        return "has no axes to reduce; an empty axes list (a copy in TFLM) is not supported"
+    return None
+
+
+OP_RULES["MEAN"] = (
+    _int8(("input", 0), ("output", 0)),
+    _const_input("axes", 1),
+    _max_rank(MAX_RANK),
+    Rule("at least one axis", _has_axes),
+)
+SUMMARY["MEAN"] = "any axes (negative, duplicates), keep_dims or not, TFLM's QuantizedMeanOrSum"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from edgekit.converters.c_codegen.ops.add import broadcast_strides
 from edgekit.converters.c_codegen.quant import activation_range, opt, qparams, quantize_multiplier
 from edgekit.converters.c_codegen.registry import EmitContext, OpEmission, register
+from edgekit.converters.c_codegen.support import OP_RULES, SUMMARY, _int8, _max_rank
 
 from edgekit.ir import Operator
 
@@ -53,3 +54,7 @@ def emit(ctx: EmitContext, op: Operator) -> OpEmission:
         f"&{flat[b]}, {ctx.data(b, 'const int8_t')}, &{flat[y]}, {ctx.data(y, 'int8_t')})"
     )
     return OpEmission(call=call, comment=f"{at.shape} * {bt.shape}" + (" (broadcast)" if broadcast else ""))
+
+
+OP_RULES["MUL"] = (_int8(("input1", 0), ("input2", 1), ("output", 0)), _max_rank(MAX_RANK))
+SUMMARY["MUL"] = "NumPy broadcasting up to 6-D, fused activation, double-precision multiplier (may exceed 1)"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from edgekit.converters.c_codegen.quant import qparams
 from edgekit.converters.c_codegen.registry import EmitContext, OpEmission, register
+from edgekit.converters.c_codegen.support import OP_RULES, SUMMARY, Rule, _const_input, _int8, _max_rank
 
 from edgekit.ir import Model, Operator
 
@@ -48,3 +49,28 @@ def _emit(ctx: EmitContext, op: Operator) -> OpEmission:
 
 register("PAD", runtime=("ek_pad_s8.c", "ek_pad_s8.h"))(_emit)
 register("PADV2", runtime=("ek_pad_s8.c", "ek_pad_s8.h"))(_emit)
+
+
+def _padv2_constant(model: Model, op: Operator) -> str | None:
+    if op.op != "PADV2" or len(op.inputs) < 3 or op.inputs[2] < 0:
+        return None
+    c = model.tensor(op.inputs[2])
+    if not c.is_constant or c.dtype != "int8":
+        return "has a pad value that is not a constant int8 tensor"
+    _, zp_c = qparams(model, op.inputs[2])
+    _, zp_out = qparams(model, op.outputs[0])
+    if int(zp_c[0]) != int(zp_out[0]):
+        return "has a pad value whose zero point differs from the output's (TFLite Micro refuses it too)"
+    return None
+
+
+_RULES = (
+    _int8(("input", 0), ("output", 0)),
+    _const_input("paddings", 1),
+    _max_rank(MAX_RANK),
+    Rule("PADV2: constant int8 pad value with the output's zero point", _padv2_constant),
+)
+OP_RULES["PAD"] = _RULES
+OP_RULES["PADV2"] = _RULES
+SUMMARY["PAD"] = "up to 5-D, any amounts; a byte copy (no requantization, as TFLM)"
+SUMMARY["PADV2"] = "up to 5-D, any amounts, constant pad value; a byte copy"

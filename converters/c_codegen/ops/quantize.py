@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from edgekit.converters.c_codegen.quant import f32, qparams, quantize_multiplier
 from edgekit.converters.c_codegen.registry import EmitContext, OpEmission, register
+from edgekit.converters.c_codegen.support import OP_RULES, SUMMARY, Rule
 
-from edgekit.ir import Operator
+from edgekit.ir import Model, Operator
 
 
 def requantize_params(s_in: float, zp_in: int, s_out: float, zp_out: int) -> dict[str, object]:
@@ -35,3 +36,18 @@ def emit(ctx: EmitContext, op: Operator) -> OpEmission:
     )
     call = f"ek_requantize_s8(&ek_ctx, &{params}, &{ctx.dims(x)}, {ctx.data(x, 'const int8_t')}, {out})"
     return OpEmission(call=call, comment="int8 -> int8")
+
+
+def _types(model: Model, op: Operator) -> str | None:
+    src, dst = model.tensor(op.inputs[0]), model.tensor(op.outputs[0])
+    if src.dtype not in ("float32", "int8") or dst.dtype != "int8":
+        return f"converts {src.dtype} to {dst.dtype}; edgekit's QUANTIZE handles float32 -> int8 and int8 -> int8"
+    for t in (src, dst):
+        if t.dtype == "int8" and (t.quant is None or t.quant.per_channel):
+            return f"has tensor {t.index} '{t.name}' without a single scale; per-tensor quantization is needed"
+    return None
+
+
+OP_RULES["QUANTIZE"] = (Rule("float32 -> int8 or int8 -> int8, per-tensor", _types),)
+SUMMARY["QUANTIZE"] = ("float32 -> int8 (float32 division, roundf; NaN/inf as TFLM on x86) and int8 -> int8 "
+                       "requantization")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 from edgekit.converters.c_codegen.quant import qparams, quantize_multiplier, round_away
 from edgekit.converters.c_codegen.registry import EmitContext, OpEmission, register
+from edgekit.converters.c_codegen.support import OP_RULES, SUMMARY, _int8
 
 from edgekit.ir import Operator
 
@@ -47,3 +48,9 @@ def emit_relu6(ctx: EmitContext, op: Operator) -> OpEmission:
     s_in, zp_in = qparams(ctx.model, op.inputs[0])
     params = ctx.define("ek_relu6_params_t", "relu6", relu6_params(s_in[0], zp_in[0]))
     return OpEmission(call=f"ek_relu6_s8(&ek_ctx, &{params}, {_io(ctx, op)})")
+
+
+OP_RULES["RELU"] = (_int8(("input", 0), ("output", 0)),)
+OP_RULES["RELU6"] = (_int8(("input", 0), ("output", 0)),)
+SUMMARY["RELU"] = "standalone int8, requantizes to the output scale"
+SUMMARY["RELU6"] = "standalone int8, clamps in the input's codes (TFLM does not requantize)"

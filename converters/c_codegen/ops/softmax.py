@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from edgekit.converters.c_codegen.quant import opt, qparams, quantize_multiplier
 from edgekit.converters.c_codegen.registry import EmitContext, OpEmission, register
+from edgekit.converters.c_codegen.support import OP_RULES, SUMMARY, Rule, _int8
 
-from edgekit.ir import Operator
+from edgekit.ir import Model, Operator
 
 SCALED_DIFF_INTEGER_BITS = 5
 
@@ -49,3 +51,30 @@ def emit(ctx: EmitContext, op: Operator) -> OpEmission:
         f"&{ctx.dims(y)}, {ctx.data(y, 'int8_t')})"
     )
     return OpEmission(call=call, comment=f"beta {beta:g}, rows of {ctx.model.tensor(x).shape[-1]}")
+
+
+def _output_grid(model: Model, op: Operator) -> str | None:
+    # TFLM's Prepare ENSUREs both (ARITHMETIC.md 3.8); such a model does not load there either.
+    s, zp = qparams(model, op.outputs[0])
+    if int(zp[0]) != -128 or float(np.float32(s[0])) != float(np.float32(1.0 / 256.0)):
+        return (f"has output scale {s[0]:g} and zero point {zp[0]}; TFLite Micro's int8 softmax needs exactly "
+                "1/256 and -128")
+    return None
+
+
+def _beta_range(model: Model, op: Operator) -> str | None:
+    s, _ = qparams(model, op.inputs[0])
+    try:
+        softmax_params(float(opt(op, "beta", 1.0)), s[0])
+    except ValueError as e:
+        return f"has {e}; TFLite Micro needs beta * input scale > 2^-26"
+    return None
+
+
+OP_RULES["SOFTMAX"] = (
+    _int8(("input", 0), ("output", 0)),
+    Rule("output scale exactly 1/256, zero point -128", _output_grid),
+    Rule("beta * input scale > 2^-26", _beta_range),
+)
+SUMMARY["SOFTMAX"] = ("last axis, any beta, rows of any length; a row whose exp sum reaches 512 (TFLM aborts) "
+                      "returns EK_ERR_NUMERIC")
