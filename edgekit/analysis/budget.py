@@ -197,14 +197,21 @@ class BudgetLine:
 
 
 def code_bytes(model: Model, measured: Mapping[str, int] | None = None) -> tuple[int, str]:
-    """Runtime code for the op types the model uses: (bytes, "estimate" | "measured")."""
+    """Runtime code for the op types the model uses: (bytes, "estimate" | "measured" | "partly measured").
+
+    ``measured`` (op type or "runtime" -> bytes, from a real build) overrides the table entry by entry; op
+    types it does not list keep their estimate, and the label says so.
+    """
     table = estimates()["code_size"]
-    source = "measured" if measured is not None else "estimate"
-    sizes = {**table, **measured} if measured is not None else table
     kinds = {op.op for op in model.operators}
+    measured = dict(measured or {})
+    sizes = {**table, **measured}
     total = int(sizes["runtime"]) + int(table["per_op_call"]) * len(model.operators)
     total += sum(int(sizes.get(k, table["default"])) for k in kinds)
-    return total, source
+    if not measured:
+        return total, "estimate"
+    covered = "runtime" in measured and kinds <= set(measured)
+    return total, "measured" if covered else "partly measured"
 
 
 def constants_bytes(model: Model) -> int:

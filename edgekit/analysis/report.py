@@ -236,7 +236,7 @@ def render(a: Assessment, console: Any) -> None:
     totals = Table(title="totals", title_justify="left")
     for col in ("", "used", "budget", "share", "made of"):
         totals.add_column(col, justify="left" if col in ("", "made of") else "right")
-    code_label = "code (estimate)" if a.flash.code_source == "estimate" else "code (measured)"
+    code_label = f"code ({a.flash.code_source})"
     made_of = {
         "flash": f"weights {a.flash.weights_bytes:,} + {code_label} {a.flash.code_bytes:,} + constants "
         f"{a.flash.constants_bytes:,}",

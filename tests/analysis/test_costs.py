@@ -221,3 +221,9 @@ def test_target_facts_from_builtin_targets() -> None:
     )
     a = assess(_tiny(), android)
     assert "clock assumed" in a.latency.source
+
+
+def test_partly_measured_code_sizes_say_so() -> None:
+    a = assess(_tiny(), _facts(flash_limit=None), measured_code={"runtime": 1000, "CONV_2D": 100})
+    assert a.flash.code_source == "partly measured"
+    assert a.flash.code_bytes == TINY_CODE - CODE["runtime"] + 1000 - CODE["CONV_2D"] + 100
