@@ -199,3 +199,21 @@ def test_measured_code_sizes(tiny: Path, tmp_path: Path) -> None:
     sizes_file.write_text(json.dumps({"runtime": -5}))
     bad = _edgekit("check", str(tiny), "--target", str(target), "--code-sizes", str(sizes_file))
     assert bad.returncode == 2 and "'runtime' must be a non-negative integer" in bad.stderr
+
+
+def test_vww_on_a_builtin_board(tmp_path: Path) -> None:
+    from conftest import mlperf_model
+    from edgekit.converters.tflite_reader import read_model
+
+    from edgekit.analysis.budget import plan_memory
+
+    path = mlperf_model("vww")
+    r = _edgekit("check", str(path), "--target", "nucleo-l4r5zi", "--json", "-", "--quiet")
+    if r.returncode == 2 and "nucleo-l4r5zi" in r.stderr:
+        pytest.skip(f"builtin target nucleo-l4r5zi not available: {r.stderr.strip()}")
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["totals"]["macs"] == pytest.approx(7.49e6, rel=0.01)
+    # the arena printed is the plan the C generator emits (same planner, same scratch)
+    assert doc["totals"]["arena_bytes"] == plan_memory(read_model(path), alignment=16).arena_bytes
+    assert doc["verdict"]["fits"] is True and doc["target"]["clock_hz"] == 120_000_000
