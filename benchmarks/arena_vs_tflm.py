@@ -108,13 +108,18 @@ def measure(name: str, path: Path) -> dict:
 
 def _digits_models(out_dir: Path) -> tuple[dict[str, Path], str]:
     """The digits example's int8 models (reused when already written), or a note saying why there are none."""
-    existing = {k: out_dir / f"digits_{k}.tflite" for k in ("ptq", "qat", "pqat")}
-    found = {k: p for k, p in existing.items() if p.is_file()}
-    if found:
+    found = {}
+    for k in ("ptq", "qat", "pqat"):
+        hits = sorted(out_dir.glob(f"digits_{k}*.tflite")) if out_dir.is_dir() else []
+        if hits:
+            found[k] = hits[0]
+    if len(found) == 3:
         return found, ""
     make = REPO / "examples" / "digits" / "make_models.py"
     if not make.is_file():
         return {}, f"digits skipped: {make.relative_to(REPO)} is not there yet"
+    os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")  # TF-MOT needs tf-keras, set before TF loads
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     sys.path.insert(0, str(make.parent))
     try:
         from make_models import make_digits_models  # type: ignore[import-not-found]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, mlperf_model
 
-from edgekit.analysis.plan import Buffer, MemoryPlan
+from edgekit.analysis.plan import Alias, Buffer, MemoryPlan
 from edgekit.analysis.planner import (
     STRATEGIES,
     PlanError,
@@ -289,8 +289,6 @@ def test_validate_plan_refuses_an_overwrite_of_a_live_tensor() -> None:
     # force c into a's buffer by hand
     owner_a = next(bb for bb in plan.buffers if bb.tensor == a)
     grown = dataclasses.replace(owner_a, last_op=3)
-    from edgekit.analysis.plan import Alias
-
     forced = dataclasses.replace(
         plan,
         buffers=tuple(grown if bb.tensor == a else bb for bb in plan.buffers if bb.tensor != c),
