@@ -14,6 +14,7 @@ from edgekit.analysis.plan import Alias, Buffer, MemoryPlan
 from edgekit.analysis.planner import (
     STRATEGIES,
     PlanError,
+    lifetime_table,
     plan_memory,
     tensor_lifetimes,
     tflm_head_bytes,
@@ -73,6 +74,8 @@ def test_tiny_chain_arena_by_hand() -> None:
     assert plan.arena_bytes == 48
     assert (plan.offset_of(h), plan.offset_of(y), plan.offset_of(x)) == (0, 32, 32)
     assert plan.tflm_head_bytes == 48
+    live = {op: {plan.buffers[i].tensor for i in idx} for op, idx in lifetime_table(m, plan)}
+    assert live == {0: {x, h}, 1: {h, y}}
     assert plan_memory(m).arena_bytes == 48 == plan.lower_bound_bytes
     # 4-byte alignment: x 12, h 20, y 8 -> op 0 needs 32, op 1 needs 28
     assert plan_memory(m, alignment=4).arena_bytes == 32
