@@ -81,6 +81,14 @@ def _scale_output(factor: float) -> Callable[[Any, Any], None]:
     return edit
 
 
+def _same_quant_io(s: Any, m: Any) -> None:
+    """Output quantization = input quantization (a MEAN that only averages, no rescale)."""
+    sg = m.subgraphs[0]
+    src = sg.tensors[sg.inputs[0]].quantization
+    dst = sg.tensors[sg.outputs[0]].quantization
+    dst.scale, dst.zeroPoint = list(src.scale), list(src.zeroPoint)
+
+
 def _cases() -> list[Case]:
     c: list[Case] = []
     # SOFTMAX: input scales through the calibration range, rows of 1..600, beta edited.
@@ -144,6 +152,8 @@ def _cases() -> list[Case]:
                   ops=("MEAN",), edit=_scale_output(1e7)))
     c.append(Case("mean_ratio_gt1", lambda tf, x: tf.reduce_mean(x, axis=[1], keepdims=False), ((2, 9, 3),),
                   ops=("MEAN",), edit=_scale_output(0.37)))
+    c.append(Case("mean_same_quant", lambda tf, x: tf.reduce_mean(x, axis=[1, 2], keepdims=True), ((1, 6, 5, 4),),
+                  ops=("MEAN",), edit=_same_quant_io))
     # PAD / PADV2: amounts on every axis, 2-D to 4-D.
     for i, (shape, pads, value) in enumerate((
         ((1, 4, 4, 3), [[0, 0], [1, 2], [0, 1], [0, 0]], 0.0),
