@@ -297,4 +297,7 @@ def supported_ops_markdown() -> str:
 if __name__ == "__main__":
     import sys
 
-    sys.stdout.write(supported_ops_markdown())
+    # Run as a script this file is ``__main__``; op modules register into the importable module, so ask it.
+    from edgekit.converters.c_codegen import support as _support
+
+    sys.stdout.write(_support.supported_ops_markdown())
