@@ -8,7 +8,7 @@ Lines are matched anywhere in the line, so log prefixes do not matter (``INFO: `
 - ``count=50 first=2990275 curr=2913402 min=2727568 max=3189954 avg=2.95034e+06 std=109798`` (tensorflow::Stat),
   newer tools append ``p5=... median=... p95=...``; a run whose samples are all equal prints ``count=1 curr=X``
   or ``count=50 curr=X(all same)``; no samples prints ``count=0``. The first such line is the warm-up, the
-  second the timed runs;
+  second the timed runs (older TensorFlow printed ``curr=... count=... min=...``, also read);
 - memory, three formats: ``Memory footprint delta from the start of the tool (MB): init=4.21 overall=46.08``,
   the older ``Peak memory footprint (MB): init=4.92969 overall=138.809``, and with
   ``--report_peak_memory_footprint=true`` ``Overall peak memory footprint (MB) via periodic monitoring: 93.2``;
@@ -28,7 +28,7 @@ _TIMINGS = re.compile(
     rf"Inference timings in us: Init: (?P<init>{NUM}), First inference: (?P<first>{NUM}), "
     rf"Warmup \(avg\): (?P<warmup>{NUM}), Inference \(avg\): (?P<avg>{NUM})"
 )
-_COUNT = re.compile(r"\bcount=(?P<count>\d+)(?P<rest>.*)$")
+_COUNT = re.compile(r"\bcount=(?P<count>\d+)")
 _KV = re.compile(rf"\b(first|curr|min|max|avg|std|p5|median|p95)=({NUM})")
 _MEM_DELTA = re.compile(
     rf"Memory footprint delta from the start of the tool \(MB\): init=(?P<init>{NUM}) overall=(?P<overall>{NUM})"
@@ -113,6 +113,7 @@ def parse(text: str) -> BenchmarkOutput:
     stats: list[RunStats] = []
     delegations: list[Delegation] = []
     errors: list[str] = []
+    running = 0  # "Running benchmark for at least N iterations" lines: one before each count line
     for raw in text.replace("\r", "").splitlines():
         line = raw.strip()
         if not line:
@@ -136,10 +137,16 @@ def parse(text: str) -> BenchmarkOutput:
             found["initialized_ms"] = _num(m["ms"])
         elif m := _ERROR.search(line):
             errors.append(m["msg"].strip())
+        elif "Running benchmark for at least" in line:
+            running += 1
         elif m := _COUNT.search(line):
-            stats.append(RunStats.parse(int(m["count"]), m["rest"]))
-    if stats:
-        found["warmup"] = stats[0]
-    if len(stats) > 1:
-        found["inference"] = stats[1]
+            stats.append(RunStats.parse(int(m["count"]), line))
+    if len(stats) > 1 or (stats and running > 1):
+        found["warmup"], found["inference"] = stats[0], stats[1] if len(stats) > 1 else None
+    elif stats:
+        # One count line and no "Running benchmark" lines to place it (an excerpt, or a log cut short): it is the
+        # timed runs when its average is the summary's Inference (avg), else the warm-up.
+        one = stats[0]
+        timed = found.get("inference_avg_us") is not None and one.avg == found["inference_avg_us"]
+        found["inference" if timed else "warmup"] = one
     return BenchmarkOutput(delegations=tuple(delegations), errors=tuple(errors), **found)  # type: ignore[arg-type]
