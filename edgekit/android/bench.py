@@ -325,10 +325,9 @@ def _summarize(
         for d in r.parsed.delegations:
             if d.replaced < d.total:
                 notes.append(
-                    f"round {r.index}: {d.delegate} took {d.replaced} of {d.total} nodes ({d.partitions} partitions); "
-                    "the rest ran on the default CPU kernels."
+                    f"{d.delegate} took {d.replaced} of {d.total} nodes ({d.partitions} partitions); "
+                    "the rest ran on LiteRT's builtin CPU kernels."
                 )
-                break
     return BenchReport(
         target=settings.target_id,
         model=f"{model} (sha256 {sha})",

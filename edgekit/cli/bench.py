@@ -26,10 +26,15 @@ import click
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path), help="Write docs/bench-json.md.")
 @click.option("--csv", "csv_out", type=click.Path(dir_okay=False, path_type=Path), help="One row per inference.")
 @click.option("--force", is_flag=True, help="Overwrite --json/--csv files.")
-@click.option("--device", "adb_serial", help="adb device serial (android targets).")
+@click.option("--serial", "--device", "adb_serial", help="adb device serial (android targets).")
+@click.option("--benchmark-binary", type=click.Path(dir_okay=False, path_type=Path),
+              help="benchmark_model built for the phone's ABI (android targets; else $EDGEKIT_BENCHMARK_MODEL "
+                   "or [benchmark] binary in the target file).")
+@click.option("--rounds", type=int, help="Runs of benchmark_model, one sample each (android targets; default 3).")
 def command(model: Path, target_ref: str, port: str | None, emulate: bool, project_dir: Path | None,
             inputs_path: Path | None, samples: int, runs: int, warmup: int, seed: int, timeout: float,
-            json_out: Path | None, csv_out: Path | None, force: bool, adb_serial: str | None) -> None:
+            json_out: Path | None, csv_out: Path | None, force: bool, adb_serial: str | None,
+            benchmark_binary: Path | None, rounds: int | None) -> None:
     from edgekit.errors import BadInputError
     from edgekit.fileio import check_writable
     from edgekit.package.target_info import _get, load
@@ -43,7 +48,8 @@ def command(model: Path, target_ref: str, port: str | None, emulate: bool, proje
     if str(_get(target, "kind", "cortex-m")) == "android":
         from edgekit.android.bench import bench_android
 
-        bench_android(model, target, serial=adb_serial, json_path=json_out, force=force)
+        bench_android(model, target, serial=adb_serial, json_path=json_out, force=force,
+                      benchmark_binary=benchmark_binary, rounds=rounds)
         return
     if fw is None:
         raise BadInputError(f"target {target_ref} is neither cortex-m nor android.")

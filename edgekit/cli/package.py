@@ -14,14 +14,16 @@ import click
 @click.option("--output", "-o", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Project folder to create.")
 @click.option("--force", is_flag=True, help="Replace an existing output folder.")
-def command(model: Path, target_ref: str, out_dir: Path, force: bool) -> None:
+@click.option("--package-name", help="Android targets: the module's Java/Kotlin package (e.g. com.example.kws).")
+def command(model: Path, target_ref: str, out_dir: Path, force: bool, package_name: str | None) -> None:
     from rich.console import Console
 
     from edgekit.fileio import check_writable
     from edgekit.package import package
 
     check_writable(out_dir, force)  # before any work
-    result = package(model, target_ref, out_dir, force=force)
+    extra = {"package_name": package_name} if package_name is not None else {}
+    result = package(model, target_ref, out_dir, force=force, **extra)
     console = Console(highlight=False)
     arena = getattr(result, "arena_bytes", None)
     files = getattr(result, "files", ())

@@ -12,7 +12,10 @@ from typing import Any
 from edgekit.errors import BadInputError, TargetError
 
 
-def package(model_path: str | Path, target_ref: str | Any, out_dir: str | Path, *, force: bool = False) -> Any:
+def package(
+    model_path: str | Path, target_ref: str | Any, out_dir: str | Path, *, force: bool = False,
+    package_name: str | None = None,
+) -> Any:
     from edgekit.package.target_info import _get, load
 
     model_path = Path(model_path)
@@ -23,7 +26,9 @@ def package(model_path: str | Path, target_ref: str | Any, out_dir: str | Path, 
     if kind == "android":
         from edgekit.android.package import package_android
 
-        return package_android(model_path, target, out_dir, force=force)
+        return package_android(model_path, target, out_dir, force=force, package_name=package_name)
+    if package_name is not None:
+        raise BadInputError("--package-name applies to Android targets only; drop it for a Cortex-M target.")
     if kind != "cortex-m" or fw is None:
         raise TargetError(f"target {_get(target, 'id', '?')} has kind {kind!r}; package supports cortex-m and android.")
     from edgekit.package.cortex_m import package_cortex_m
