@@ -328,6 +328,42 @@ def test_op_matches_tflm(name: str, ops_b_models: dict[str, Path], tmp_path: Pat
         )
 
 
+Q4_CASES = sorted(n for n in CASES if n.startswith(("logistic_", "tanh_")))
+
+
+@pytest.mark.parametrize("name", Q4_CASES)
+def test_fixed_point_reference_kernels_match_tflm(name: str, ops_b_models: dict[str, Path], tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """LOGISTIC/TANH are emitted as tables by default; their fixed-point reference kernels must agree as well."""
+    from edgekit.converters.c_codegen.ops import logistic
+    from edgekit.converters.tflite_reader import read_model
+
+    monkeypatch.setattr(logistic, "USE_TABLE", False)
+    path = ops_b_models[name]
+    model = read_model(path)
+    samples = _samples(model, CASES[name])
+    exe = _generate_and_build(model, tmp_path)
+    assert "_table_s8(" not in (tmp_path / "gen" / "model.c").read_text()
+    assert _run_c(model, exe, samples, tmp_path) == _run_tflm(path, model, samples)
+
+
+@pytest.mark.parametrize("name", Q4_CASES)
+def test_python_tables_equal_tflm_on_every_code(name: str, ops_b_models: dict[str, Path]) -> None:
+    """The generator's own fixed-point port (fixedpoint.py) against TFLM, all 256 codes, no C involved."""
+    from edgekit.converters.c_codegen.ops.logistic import q4_input_params, q4_table
+    from edgekit.converters.tflite_reader import read_model
+
+    path = ops_b_models[name]
+    model = read_model(path)
+    x = model.tensor(model.inputs[0])
+    params = q4_input_params(x.quant.scale[0], x.quant.zero_point[0])
+    table = q4_table(params, "ek_logistic" if name.startswith("logistic") else "ek_tanh")
+    codes = np.resize(np.arange(-128, 128, dtype=np.int8), x.num_elements).reshape(x.shape)
+    (want,) = _run_tflm(path, model, [[codes]])
+    got = np.array(table, np.int8)[codes.astype(np.int32).reshape(-1) + 128].tobytes()
+    assert got == want
+
+
 def test_softmax_row_sum_512_is_a_numeric_error(ops_b_models: dict[str, Path], tmp_path: Path) -> None:
     """A row of 600 equal values sums to 600 >= 512, where TFLM aborts; the generated C returns EK_ERR_NUMERIC."""
     from edgekit.converters.tflite_reader import read_model

@@ -1,4 +1,9 @@
-"""LOGISTIC -> ek_logistic_s8 (ARITHMETIC.md 3.9): TFLM's frexp multiplier and input radius, offline.
+"""LOGISTIC -> ek_logistic_table_s8 (ARITHMETIC.md 3.9): TFLM's frexp multiplier and input radius, offline.
+
+With an int8 input the op is a pure function of the code, so by default the generator evaluates TFLM's exact
+fixed-point rules (``fixedpoint.py``) on all 256 codes and emits a 256-byte table: one load per element on the
+device instead of ~100 integer operations. ``USE_TABLE = False`` emits the fixed-point reference kernel
+``ek_logistic_s8`` instead; the tests run both against TFLite Micro on every code.
 
 TANH (``tanh.py``) shares this Prepare: both read the input as Q4.27.
 """
@@ -7,6 +12,7 @@ from __future__ import annotations
 
 import math
 
+from edgekit.converters.c_codegen import fixedpoint as fp
 from edgekit.converters.c_codegen.ops.softmax import input_radius
 from edgekit.converters.c_codegen.quant import qparams, round_away
 from edgekit.converters.c_codegen.registry import EmitContext, OpEmission, register
@@ -15,6 +21,7 @@ from edgekit.converters.c_codegen.support import OP_RULES, SUMMARY, Rule, _int8
 from edgekit.ir import Model, Operator
 
 INPUT_INTEGER_BITS = 4
+USE_TABLE = True  # False: the fixed-point reference kernel (same bytes, slower, no table in flash)
 
 
 def q4_input_params(s_in: float, zp_in: int) -> dict[str, int]:
@@ -35,15 +42,36 @@ def q4_input_params(s_in: float, zp_in: int) -> dict[str, int]:
     }
 
 
+def q4_table(params: dict[str, int], kernel: str) -> list[int]:
+    """The op's output for every input code -128..127, by TFLM's exact rules (ek_logistic_s8 / ek_tanh_s8)."""
+    radius = params["input_range_radius"]
+    table = []
+    for code in range(-128, 128):
+        x = code - params["input_zero_point"]
+        if x <= -radius:
+            table.append(-128)
+        elif x >= radius:
+            table.append(127)
+        else:
+            z = fp.mbqm(x, params["input_multiplier"], params["input_left_shift"])
+            if kernel == "ek_logistic":
+                v = fp.rdbpot(fp.logistic(z, INPUT_INTEGER_BITS), 23) - 128
+            else:
+                v = fp.rdbpot(fp.tanh(z, INPUT_INTEGER_BITS), 24)
+            table.append(max(-128, min(127, v)))
+    return table
+
+
 def emit_q4_op(ctx: EmitContext, op: Operator, kernel: str) -> OpEmission:
     x, y = op.inputs[0], op.outputs[0]
     s_in, zp_in = qparams(ctx.model, x)
-    params = ctx.define(f"{kernel}_params_t", "params", q4_input_params(s_in[0], zp_in[0]))
-    call = (
-        f"{kernel}_s8(&ek_ctx, &{params}, &{ctx.dims(x)}, {ctx.data(x, 'const int8_t')}, "
-        f"&{ctx.dims(y)}, {ctx.data(y, 'int8_t')})"
-    )
-    return OpEmission(call=call)
+    params = q4_input_params(s_in[0], zp_in[0])
+    io = f"&{ctx.dims(x)}, {ctx.data(x, 'const int8_t')}, &{ctx.dims(y)}, {ctx.data(y, 'int8_t')}"
+    if USE_TABLE:
+        table = ctx.array("int8_t", "table", q4_table(params, kernel))
+        return OpEmission(call=f"{kernel}_table_s8(&ek_ctx, {table}, {io})", comment="256-entry table")
+    name = ctx.define(f"{kernel}_params_t", "params", params)
+    return OpEmission(call=f"{kernel}_s8(&ek_ctx, &{name}, {io})", comment="fixed point")
 
 
 @register("LOGISTIC", runtime=("ek_logistic_s8.c", "ek_logistic_s8.h", "ek_fixedpoint.h"))
