@@ -277,3 +277,180 @@ def deploy(project_path: str | Path, *, force: bool = False, progress: bool = Tr
         if stage.name == until:
             break
     return ctx
+
+
+# --- firmware stages (issue 5): check -> package -> build -> run on the emulated board -> bench -> report ---
+# [device] is optional: without it the demo targets the emulated Cortex-M4F (mps2-an386).
+SECTIONS["device"] = {"target", "samples", "runs", "bench_inputs"}
+DEFAULT_DEVICE_TARGET = "mps2-an386"
+
+
+def _device(ctx: DeployContext) -> dict[str, Any]:
+    return ctx.project.section("device")
+
+
+def _fw_target(ctx: DeployContext) -> Any:
+    if "fw_target" not in ctx.cache:
+        from edgekit.package.target_info import load
+
+        target, fw = load(str(_device(ctx).get("target", DEFAULT_DEVICE_TARGET)))
+        if fw is None:
+            raise BadInputError("[device] target must be a cortex-m target for the firmware stages.")
+        ctx.cache["target"], ctx.cache["fw_target"] = target, fw
+    return ctx.cache["fw_target"]
+
+
+def stage_check(ctx: DeployContext) -> None:
+    """The static verdict (edgekit check) before spending time on a build."""
+    from edgekit.analysis.budget import assess
+    from edgekit.converters.tflite_reader import read_model
+
+    fw = _fw_target(ctx)
+    a = assess(read_model(ctx.artifacts["tflite"]), ctx.cache["target"])
+    ctx.results["check"] = {"target": fw.id, "arena_bytes": a.ram.arena_bytes, "flash_estimate": a.flash.total,
+                            "ram_estimate": a.ram.total, "latency_ms_estimate": a.latency.ms, "fits": a.fits}
+    ctx.say(f"check: {fw.id}: arena {a.ram.arena_bytes:,} B, flash ~{a.flash.total:,} B, RAM ~{a.ram.total:,} B, "
+            f"~{a.latency.ms:.2f} ms estimated; {'fits' if a.fits else 'OVER BUDGET'}")
+
+
+def stage_package(ctx: DeployContext) -> None:
+    from edgekit.package.cortex_m import package_cortex_m
+
+    fw = _fw_target(ctx)
+    out = ctx.project.out / f"firmware-{fw.id}"
+    marker = out / "edgekit-project.json"
+    if _fresh(marker, ctx, ctx.artifacts["tflite"]):
+        ctx.say(f"package: reusing {out}")
+    else:
+        r = package_cortex_m(ctx.artifacts["tflite"], fw, out, force=True)
+        ctx.say(f"package: wrote {out} ({len(r.files)} files, arena {r.arena_bytes:,} B)")
+    ctx.artifacts["firmware_project"] = out
+
+
+def stage_build(ctx: DeployContext) -> None:
+    from edgekit.build import build_project
+
+    report = build_project(ctx.artifacts["firmware_project"], check_budget=False)
+    assert report is not None
+    ctx.results["build"] = report.to_json()
+    ctx.say(f"build: flash {report.flash_bytes:,} B (weights {report.breakdown.get('weights', {}).get('flash', 0):,}),"
+            f" RAM {report.ram_bytes:,} B (arena {report.arena_bytes:,}, stack {report.stack:,})")
+    if report.over:
+        from edgekit.errors import OverBudgetError
+
+        raise OverBudgetError("the firmware does not fit: " + "; ".join(report.over) + ".")
+
+
+def _quantized_validation(ctx: DeployContext, project: Any, limit: int | None) -> tuple[list[bytes], Any]:
+    spec = project.inputs[0]
+    data = _data(ctx)
+    x, y = data.x_val, data.y_val
+    if limit:
+        x, y = x[:limit], y[:limit]
+    import numpy as np
+
+    if spec.dtype in ("int8", "uint8") and spec.scale:
+        info = np.iinfo(spec.dtype)
+        q = np.clip(np.round(np.asarray(x, np.float64) / spec.scale) + spec.zero_point, info.min, info.max)
+        x = q.astype(spec.dtype)
+    else:
+        x = np.asarray(x, dtype=spec.dtype)
+    return [row.reshape(spec.shape).tobytes() for row in x], y
+
+
+def stage_run(ctx: DeployContext) -> None:
+    """Feed the validation set through the firmware on the emulated board; accuracy from the device's outputs."""
+    import numpy as np
+
+    from edgekit.bench.serial_bench import run_bench
+    from edgekit.flash.qemu import QemuRunner
+    from edgekit.package.project import load_project
+
+    project = load_project(ctx.artifacts["firmware_project"])
+    samples, y = _quantized_validation(ctx, project, _device(ctx).get("samples"))
+    out_spec = project.outputs[0]
+    with QemuRunner(project).do_run() as session:
+        ctx.say(f"run: {project.target.id} in QEMU, serial {session.url}; {len(samples)} validation samples")
+        result = run_bench(project, session.url, samples, runs=1, warmup=0,
+                           json_path=ctx.project.out / "device_validation.json")
+    q = np.stack([np.frombuffer(bytes.fromhex(o[0]), dtype=out_spec.dtype) for o in result.outputs])
+    acc = float(np.mean(np.argmax(q.reshape(len(q), -1), axis=1) == np.asarray(y)))
+    ctx.results["run"] = {"samples": len(samples), "device_accuracy": acc, "outputs_match": result.outputs_match,
+                          "instructions_median": (result.summary(result.units) or {}).get("median"),
+                          "units": result.units}
+    ctx.say(f"run: device accuracy {acc:.4f}; outputs {'match' if result.outputs_match else 'DIFFER from'} "
+            f"TFLite Micro on all {len(samples)} samples")
+    if not result.outputs_match:
+        from edgekit.errors import MismatchError
+
+        raise MismatchError("device outputs differ from TFLite Micro; see device_validation.json.")
+
+
+def stage_bench(ctx: DeployContext) -> None:
+    """Latency: several timed runs per input (seeded random inputs), as `edgekit bench --emulate` does."""
+    from edgekit.bench.serial_bench import load_inputs, run_bench
+    from edgekit.flash.qemu import QemuRunner
+    from edgekit.package.project import load_project
+
+    project = load_project(ctx.artifacts["firmware_project"])
+    dev = _device(ctx)
+    samples = load_inputs(None, project.inputs, int(dev.get("bench_inputs", 3)), 0)
+    with QemuRunner(project).do_run() as session:
+        result = run_bench(project, session.url, samples, runs=int(dev.get("runs", 5)), warmup=1,
+                           json_path=ctx.project.out / "bench.json", csv_path=ctx.project.out / "bench.csv")
+    ctx.results["bench"] = result.to_json()
+    s = result.summary(result.units) or {}
+    ctx.say(f"bench: {s.get('median', 0):,.0f} {result.units} per inference (median of {s.get('count', 0)}), "
+            f"outputs match: {result.outputs_match}; bench.json written")
+
+
+def stage_report(ctx: DeployContext) -> None:
+    from rich.table import Table
+
+    from edgekit.fileio import write_text_atomic
+
+    fw = _fw_target(ctx)
+    ev = ctx.results.get("eval", {}).get("rows", [])
+    run, bench, build = ctx.results.get("run", {}), ctx.results.get("bench", {}), ctx.results.get("build", {})
+    table = Table(title=f"{ctx.project.name} on {fw.id} (emulated)" if fw.qemu_machine else ctx.project.name)
+    table.add_column("")
+    table.add_column("value", justify="right")
+    table.add_column("vs", justify="right")
+    for row in ev:
+        table.add_row(f"accuracy, {row['model']}", f"{row['accuracy']:.4f}", "")
+    if run:
+        keras = next((r["accuracy"] for r in ev if "Keras" in r["model"] and "compressed" in r["model"]),
+                     ev[0]["accuracy"] if ev else None)
+        table.add_row(f"accuracy on device ({run['samples']} validation samples)", f"{run['device_accuracy']:.4f}",
+                      f"{(run['device_accuracy'] - keras) * 100:+.2f} pt vs Keras" if keras is not None else "")
+        table.add_row("outputs == TFLite Micro", str(run["outputs_match"]), "")
+    lat = bench.get(bench.get("units", "instructions")) if bench else None
+    if lat:
+        table.add_row(f"{bench['units']} per inference (median)", f"{lat['median']:,.0f}",
+                      f"p90 {lat['p90']:,.0f}")
+        us = bench.get("latency_us") or {}
+        table.add_row(f"latency at {fw.clock_hz / 1e6:g} MHz, 1 instr/cycle", f"{us.get('median', 0) / 1000:.3f} ms",
+                      "")
+    if build:
+        fb, rb = build.get("flash_budget"), build.get("ram_budget")
+        table.add_row("flash (text + data)", f"{build['flash_bytes']:,} B",
+                      f"{build['flash_bytes'] / fb:.1%} of {fb:,}" if fb else "")
+        table.add_row("RAM (data + bss + stack)", f"{build['ram_bytes']:,} B",
+                      f"{build['ram_bytes'] / rb:.1%} of {rb:,}" if rb else "")
+        table.add_row("  of which arena", f"{build['arena_bytes']:,} B", "")
+    if ctx.console is not None:
+        ctx.console.print(table)
+    doc = {k: ctx.results.get(k) for k in ("eval", "check", "build", "run")}
+    doc["bench"] = {k: bench.get(k) for k in ("units", "latency_us", bench.get("units", ""), "outputs_match")} if bench else None
+    write_text_atomic(ctx.project.out / "report.json", json.dumps(doc, indent=2, default=str))
+    ctx.say(f"report: {ctx.project.out / 'report.json'}")
+
+
+STAGES += [
+    Stage("check", stage_check),
+    Stage("package", stage_package),
+    Stage("build", stage_build),
+    Stage("run", stage_run),
+    Stage("bench", stage_bench),
+    Stage("report", stage_report),
+]

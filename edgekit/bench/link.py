@@ -89,7 +89,10 @@ class DeviceLink:
                 self.stats.lines = (self.stats.lines + [line])[-20:]
                 return line
             try:
-                data = self._port.read(4096)
+                # read(4096) would wait out the whole port timeout for a short reply; take what is there,
+                # or block for the first byte only
+                waiting = self._port.in_waiting
+                data = self._port.read(waiting if waiting else 1)
             except Exception as e:  # noqa: BLE001  (pyserial raises several types for a vanished port)
                 raise DeviceError(f"the serial connection failed: {e}") from e
             if data:
