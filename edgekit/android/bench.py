@@ -216,7 +216,9 @@ def bench_android(
         _prepare(adb, binary, model, remote_dir, remote_bin, remote_model)
         _run_rounds(adb, settings, command, done, echo)
     except DeviceError as e:
-        report(str(e))
+        partial = report(str(e))
+        if echo and done:
+            _print(partial, out)  # what was measured before the device went away
         if out is not None:
             raise DeviceError(f"{e} The {len(done)} round(s) measured before are saved in {out}.") from e
         raise

@@ -125,3 +125,9 @@ def test_wrong_abi(adb_server: AdbServer, tiny_model: Path, fake_binary: Path) -
     dev.behaviour.props.update({"ro.product.cpu.abi": "x86_64", "ro.product.cpu.abilist": "x86_64,x86"})
     with pytest.raises(DeviceError, match=r"runs x86_64, x86, not arm64-v8a"):
         bench_android(tiny_model, target(), serial=dev.serial, benchmark_binary=fake_binary, echo=False)
+
+
+def test_adb_missing_says_how_to_install(tiny_model: Path, fake_binary: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(EnvironmentError_, match=r"^adb was not found on PATH; install Debian's 'adb' package"):
+        bench_android(tiny_model, target(), benchmark_binary=fake_binary, echo=False)
