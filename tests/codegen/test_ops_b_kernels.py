@@ -165,6 +165,8 @@ def _cases() -> list[Case]:
     )):
         c.append(Case(f"pad_{i}", lambda tf, x, p=pads, v=value: tf.pad(x, p, constant_values=v), (shape,),
                       (-2 - i, 3), ops=("PADV2",) if value else ("PAD",)))
+    c.append(Case("pad_5d", lambda tf, x: tf.pad(x, [[0, 1], [1, 0], [0, 2], [1, 1], [2, 1]]), ((2, 2, 3, 2, 3),),
+                  ops=("PAD",)))
     # CONCATENATION: any axis, 2 and 3 inputs.
     for i, (shapes, axis) in enumerate((
         (((1, 4, 3), (1, 2, 3)), 1),
@@ -173,6 +175,9 @@ def _cases() -> list[Case]:
         (((2, 3), (5, 3)), 0),
     )):
         c.append(Case(f"concat_{i}", lambda tf, *xs, a=axis: tf.concat(list(xs), axis=a), shapes, ops=("CONCATENATION",)))
+    c.append(Case("concat_const", lambda tf, x: tf.concat([x, tf.constant(np.linspace(-3, 3, 8).reshape(1, 2, 4)
+                                                                           .astype("float32"))], axis=1),
+                  ((1, 3, 4),), ops=("CONCATENATION",)))
     # MUL: broadcast shapes, scales, fused RELU, a constant operand.
     for i, (shapes, calib) in enumerate((
         (((1, 4, 4, 3), (1, 4, 4, 3)), ((-3, 3), (-3, 3))),
@@ -182,6 +187,7 @@ def _cases() -> list[Case]:
         (((2, 1, 3, 1, 2), (1, 4, 1, 2, 1)), ((-1, 1), (-4, 4))),
     )):
         c.append(Case(f"mul_{i}", lambda tf, a, b: a * b, shapes, ops=("MUL",), per_calib=calib))
+    c.append(Case("mul_scalar", lambda tf, a: a * tf.constant(-2.5), ((1, 3, 7),), ops=("MUL",)))
     c.append(Case("mul_relu", lambda tf, a, b: tf.nn.relu(a * b), ((1, 4, 4, 3), (1, 4, 4, 3)), ops=("MUL",)))
     c.append(Case("mul_const", lambda tf, a: a * tf.constant(np.linspace(-2, 3, 12).reshape(1, 1, 12).astype("float32")),
                   ((1, 5, 12),), ops=("MUL",)))
