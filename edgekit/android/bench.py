@@ -14,6 +14,7 @@ the rounds measured so far on disk, marked incomplete.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shlex
@@ -202,7 +203,12 @@ def bench_android(
     remote_dir = settings.device_dir.rstrip("/")
     remote_bin, remote_model = f"{remote_dir}/benchmark_model", f"{remote_dir}/{model.name}"
     command = benchmark_command(settings, remote_bin, remote_model)
-    settings_json = {**asdict(settings), "command": command, "benchmark_binary": str(binary)}
+    settings_json = {
+        **asdict(settings),
+        "command": command,
+        "benchmark_binary": str(binary),
+        "benchmark_binary_sha256": hashlib.sha256(binary.read_bytes()).hexdigest(),
+    }
 
     done: list[Round] = []
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +107,20 @@ def test_offline_device(adb_server: AdbServer, tiny_model: Path, fake_binary: Pa
     adb_server.wait_state(dev.serial, "offline")
     with pytest.raises(DeviceError, match=rf"^device {dev.serial} is offline: "):
         bench_android(tiny_model, target(), serial=dev.serial, benchmark_binary=fake_binary, echo=False)
+
+
+def test_device_that_never_answers_is_offline(adb_server: AdbServer, tiny_model: Path, fake_binary: Path) -> None:
+    dev = adb_server.device(connect=False, mode="silent")
+    # `adb connect` waits ~10 s for the handshake; the server lists the device offline meanwhile
+    pending = subprocess.Popen(["adb", "connect", dev.serial], env=adb_server.env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    try:
+        adb_server.wait_state(dev.serial, "offline")
+        with pytest.raises(DeviceError, match=rf"^device {dev.serial} is offline: "):
+            bench_android(tiny_model, target(), benchmark_binary=fake_binary, echo=False)
+    finally:
+        pending.kill()
+        pending.wait()
 
 
 def test_unknown_serial(adb_server: AdbServer, tiny_model: Path, fake_binary: Path) -> None:
