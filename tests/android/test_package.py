@@ -13,14 +13,14 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import mlperf_model  # tests/conftest.py (rootdir on sys.path)
+from conftest import MLPERF, MLPERF_MODELS, mlperf_model  # tests/conftest.py (rootdir on sys.path)
 from edgekit.converters.tflite_reader import read_model
 from edgekit.targets import load_target
 
 from edgekit.android.package import class_name_for, kotlin_name, package_android
 from edgekit.errors import BadInputError, OutputExistsError, TargetError
 
-from .tinyfc import IN_NAME, IN_SCALE, IN_ZP, OUT_NAME, OUT_SCALE, OUT_ZP
+from .tinyfc import IN_NAME, IN_SCALE, IN_ZP, OUT_NAME, OUT_SCALE, OUT_ZP, float_fc
 
 STUBS = Path(__file__).parent / "litert_stubs"
 
@@ -157,7 +157,15 @@ def test_kotlinc_compiles_wrapper_and_jvm_quant_matches_python(tiny_model: Path,
     main = tmp_path / "QuantMain.kt"
     main.write_text(QUANT_MAIN.format(package=mod.package, cls=mod.class_name,
                                       inp=specs["input"].object_name, out=specs["output"].object_name))
+    # more wrappers in the same kotlinc run: a float32 model, and the MLPerf Tiny models when present
+    flt = tmp_path / "float_fc.tflite"
+    flt.write_bytes(float_fc())
+    package_android(flt, target, tmp_path / "w/float", package_name="com.acme.flt")
+    for key, name in MLPERF_MODELS.items():
+        if (MLPERF / name).is_file():
+            package_android(MLPERF / name, target, tmp_path / "w" / key, package_name=f"com.acme.{key}")
     kt = sorted(str(p) for p in (tmp_path / "m/src/main/kotlin").rglob("*.kt"))
+    kt += sorted(str(p) for p in (tmp_path / "w").rglob("*.kt"))
     jar = tmp_path / "check.jar"
     res = subprocess.run(["kotlinc", *kt, str(main), "-cp", str(stub_classes), "-include-runtime", "-d", str(jar)],
                          capture_output=True, text=True, timeout=300)

@@ -52,3 +52,32 @@ def tiny_fc(units: int = 3, features: int = 4) -> bytes:
     b = flatbuffers.Builder(1024)
     b.Finish(m.Pack(b), file_identifier=b"TFL3")
     return bytes(b.Output())
+
+
+def float_fc(units: int = 2, features: int = 3) -> bytes:
+    """A float32 FULLY_CONNECTED: inputs and outputs without quantization (the wrapper passes floats through)."""
+    rng = np.random.default_rng(3)
+    buffers = [s.BufferT() for _ in range(5)]
+    buffers[2].data = list(rng.standard_normal((units, features)).astype("<f4").tobytes())
+    buffers[3].data = list(np.zeros(units, "<f4").tobytes())
+    sg = s.SubGraphT()
+    sg.name = "main"
+    sg.tensors = []
+    for name, shape, buf in (("x", [1, features], 1), ("w", [units, features], 2), ("b", [units], 3),
+                             ("Identity", [1, units], 4)):
+        t = s.TensorT()
+        t.name, t.shape, t.type, t.buffer = name, shape, s.TensorType.FLOAT32, buf
+        sg.tensors.append(t)
+    op = s.OperatorT()
+    op.opcodeIndex, op.inputs, op.outputs = 0, [0, 1, 2], [3]
+    op.builtinOptionsType = s.BuiltinOptions.FullyConnectedOptions
+    op.builtinOptions = s.FullyConnectedOptionsT()
+    sg.operators, sg.inputs, sg.outputs = [op], [0], [3]
+    code = s.OperatorCodeT()
+    code.builtinCode = code.deprecatedBuiltinCode = s.BuiltinOperator.FULLY_CONNECTED
+    code.version = 1
+    m = s.ModelT()
+    m.version, m.description, m.buffers, m.subgraphs, m.operatorCodes = 3, "float", buffers, [sg], [code]
+    b = flatbuffers.Builder(1024)
+    b.Finish(m.Pack(b), file_identifier=b"TFL3")
+    return bytes(b.Output())
