@@ -146,3 +146,16 @@ def test_adb_missing_says_how_to_install(tiny_model: Path, fake_binary: Path, mo
     monkeypatch.setenv("PATH", "/nonexistent")
     with pytest.raises(EnvironmentError_, match=r"^adb was not found on PATH; install Debian's 'adb' package"):
         bench_android(tiny_model, target(), benchmark_binary=fake_binary, echo=False)
+
+
+def test_push_and_pull_several_packets_byte_exact(adb_server: AdbServer, tmp_path: Path) -> None:
+    dev = adb_server.device()
+    data = bytes(range(256)) * 6000 + b"tail"  # 1.5 MB: several WRTE packets and sync DATA chunks
+    src = tmp_path / "big.bin"
+    src.write_bytes(data)
+    adb = Adb(serial=dev.serial)
+    adb.push(src, "/data/local/tmp/sub/dir/big.bin")  # fixed_push_mkdir: the device makes the folders
+    assert dev.device_path("/data/local/tmp/sub/dir/big.bin").read_bytes() == data
+    back = adb_server.adb("-s", dev.serial, "pull", "/data/local/tmp/sub/dir/big.bin", str(tmp_path / "back.bin"))
+    assert back.returncode == 0, back.stderr
+    assert (tmp_path / "back.bin").read_bytes() == data
