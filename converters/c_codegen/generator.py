@@ -75,8 +75,23 @@ def _c_ident(name: str) -> str:
     return "".join(c if c.isalnum() else "_" for c in name) or "model"
 
 
+def _comment_safe(s: str) -> str:
+    """Text that cannot end a C comment early."""
+    return s.replace("*/", "* /").replace("/*", "/ *")
+
+
 def _c_string(s: str) -> str:
-    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A C string literal; anything but printable ASCII becomes an octal escape of its UTF-8 bytes."""
+    out = []
+    for b in s.encode("utf-8"):
+        ch = chr(b)
+        if ch in '"\\?':
+            out.append("\\" + ch)
+        elif 32 <= b < 127:
+            out.append(ch)
+        else:
+            out.append(f"\\{b:03o}")
+    return '"' + "".join(out) + '"'
 
 
 def _array_body(arr: np.ndarray, per_line: int = 24) -> str:
@@ -115,7 +130,7 @@ class _Writer:
                 if ct is None:
                     raise BadInputError(f"tensor {t} '{tensor.name}' has type {tensor.dtype}, which has no C form here")
                 self.weight_defs.append(
-                    f"/* tensor {t} '{tensor.name}' {list(tensor.shape)} */\n"
+                    f"/* tensor {t} '{_comment_safe(tensor.name)}' {list(tensor.shape)} */\n"
                     f"static const {ct} {name}[{max(arr.size, 1)}] EK_ALIGNED({ALIGNMENT}) = {{\n"
                     f"    {_array_body(arr)}\n}};"
                 )
@@ -169,7 +184,7 @@ def generate_c(
         call = emission.call
         if call is None:
             call = _view_copy(model, plan, w, op.inputs[0], out)
-        note = f" /* {emission.comment} */" if emission.comment else ""
+        note = f" /* {_comment_safe(emission.comment)} */" if emission.comment else ""
         calls.append(f"    {pre}{note}\n    EK_RUN({op.index}, {call});")
 
     name = _c_ident(model.name)

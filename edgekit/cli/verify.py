@@ -36,7 +36,7 @@ def command(model: Path, n_inputs: int, seed: int, keep_dir: Path | None) -> Non
     table = Table(title=f"edgekit verify {report.model}")
     table.add_column("check")
     table.add_column("result")
-    table.add_row("inputs", f"{report.samples} ({n_inputs} random, seed {seed}, + all -128, all 127)")
+    table.add_row("inputs", f"{report.samples} ({n_inputs} random, seed {seed}, + the lowest and the highest input)")
     table.add_row("generated C vs TFLite Micro",
                   "identical" if report.identical else
                   f"{report.differing_elements} bytes differ in {report.differing_samples} inputs "

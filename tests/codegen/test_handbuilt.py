@@ -64,6 +64,11 @@ MODELS = {
         [T("x", (1, 8), scale=(0.5,)), T("w", (3, 8), data=_i8((3, 8), 4), scale=(0.05,)),
          T("y", (1, 3), scale=(0.01,))],
         [Op("FULLY_CONNECTED", (0, 1, -1), (2,), _fc_opts())], (0,), (2,)),
+    # Tensor names that would break naive C: comment ends, quotes, trigraph marks, newlines, non-ASCII.
+    "weird_names": lambda: tm.build(
+        [T('in */ "x" ??= \\', (1, 8), scale=(0.5,)), T("w/* é\n", (3, 8), data=_i8((3, 8), 5), scale=(0.05,)),
+         T("out\t*/", (1, 3), scale=(0.1,))],
+        [Op("FULLY_CONNECTED", (0, 1, -1), (2,), _fc_opts())], (0,), (2,)),
     # 5-D broadcast ADD with a fused ReLU.
     "add_5d_broadcast": lambda: tm.build(
         [T("a", (2, 1, 3, 1, 4), scale=(0.02,), zero_point=(3,)), T("b", (1, 2, 1, 5, 1), scale=(0.05,),

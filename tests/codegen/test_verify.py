@@ -21,7 +21,7 @@ def test_verify_cli_identical_exit_0() -> None:
     r = subprocess.run([sys.executable, "-m", "edgekit", "verify", str(mlperf_model("ad")), "--inputs", "20"],
                        capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
-    assert "identical" in r.stdout and "22 (20 random" in r.stdout
+    assert "identical" in r.stdout and "22 (20 random, seed 0, + the lowest" in r.stdout
 
 
 def test_mismatch_names_first_differing_op(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
