@@ -87,3 +87,18 @@ ek_status_t ek_hard_swish_s8(const ek_context_t *ctx, const ek_hard_swish_params
     }
     return EK_OK;
 }
+
+ek_status_t ek_hard_swish_table_s8(const ek_context_t *ctx, const int8_t *table, const ek_dims_t *input_dims,
+                                   const int8_t *input, const ek_dims_t *output_dims, int8_t *output)
+{
+    const int32_t size = input_dims->n * input_dims->h * input_dims->w * input_dims->c;
+    int32_t i;
+    (void)ctx;
+    if (size != output_dims->n * output_dims->h * output_dims->w * output_dims->c) {
+        return EK_ERR_ARGUMENT;
+    }
+    for (i = 0; i < size; ++i) {
+        output[i] = table[(int32_t)input[i] + 128];
+    }
+    return EK_OK;
+}

@@ -113,8 +113,8 @@ def _cases() -> list[Case]:
     c.append(Case("tanh_outzp10", lambda tf, x: tf.math.tanh(x), ((2, 128),), (-4, 4), ops=("TANH",), all_codes=True,
                   edit=_set_output_zero_point(10)))
     # HARD_SWISH, RELU, RELU6: every code, several scales.
-    for lo, hi in ((-6, 6), (-1, 10), (-40, 25)):
-        tag = f"{lo}_{hi}".replace("-", "m")
+    for lo, hi in ((-6, 6), (-1, 10), (-40, 25), (-0.5, 0.5), (-0.05, 0.03)):
+        tag = f"{lo}_{hi}".replace("-", "m").replace(".", "p")
         c.append(Case(f"hard_swish_{tag}", lambda tf, x: x * tf.nn.relu6(x + 3.0) / 6.0, ((1, 4, 8, 8),), (lo, hi),
                       ops=("HARD_SWISH",), all_codes=True))
     for lo, hi in ((-3, 3), (-1, 9)):
@@ -335,16 +335,18 @@ def test_op_matches_tflm(name: str, ops_b_models: dict[str, Path], tmp_path: Pat
 
 
 Q4_CASES = sorted(n for n in CASES if n.startswith(("logistic_", "tanh_")))
+TABLE_CASES = sorted(n for n in CASES if n.startswith(("logistic_", "tanh_", "hard_swish_")))
 
 
-@pytest.mark.parametrize("name", Q4_CASES)
+@pytest.mark.parametrize("name", TABLE_CASES)
 def test_fixed_point_reference_kernels_match_tflm(name: str, ops_b_models: dict[str, Path], tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    """LOGISTIC/TANH are emitted as tables by default; their fixed-point reference kernels must agree as well."""
-    from edgekit.converters.c_codegen.ops import logistic
+    """LOGISTIC/TANH/HARD_SWISH are emitted as tables by default; the fixed-point kernels must agree as well."""
+    from edgekit.converters.c_codegen.ops import hard_swish, logistic
     from edgekit.converters.tflite_reader import read_model
 
     monkeypatch.setattr(logistic, "USE_TABLE", False)
+    monkeypatch.setattr(hard_swish, "USE_TABLE", False)
     path = ops_b_models[name]
     model = read_model(path)
     samples = _samples(model, CASES[name])

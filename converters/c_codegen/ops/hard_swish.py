@@ -1,4 +1,9 @@
-"""HARD_SWISH -> ek_hard_swish_s8: TFLM's HardSwishPrepare (float32 scale ratios, int16 multipliers), offline."""
+"""HARD_SWISH -> ek_hard_swish_table_s8: TFLM's HardSwishPrepare (float32 scale ratios, int16 multipliers) offline.
+
+The op is a pure function of the int8 code, so by default the generator runs TFLM's int16 fixed-point
+reference (ported below, ``hard_swish_code``) on all 256 codes and emits a 256-byte table. ``USE_TABLE = False``
+emits the C fixed-point kernel ``ek_hard_swish_s8`` instead; the tests run both against TFLite Micro.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,59 @@ from edgekit.converters.c_codegen.support import OP_RULES, SUMMARY, Rule, _int8
 from edgekit.ir import Model, Operator
 
 INT32_MAX = 2**31 - 1
+USE_TABLE = True  # False: the fixed-point reference kernel (same bytes, slower, no table in flash)
+
+
+def _wrap16(x: int) -> int:
+    return ((x + 2**15) % 2**16) - 2**15
+
+
+def _trunc_div(n: int, d: int) -> int:
+    q = abs(n) // d
+    return q if n >= 0 else -q
+
+
+def _srdhm16(a: int, b: int) -> int:
+    if a == b == -(2**15):
+        return 2**15 - 1
+    ab = a * b
+    return _wrap16(_trunc_div(ab + ((1 << 14) if ab >= 0 else 1 - (1 << 14)), 1 << 15))
+
+
+def _sdhm16(a: int, b: int) -> int:
+    """TFLM SaturatingDoublingHighMul: truncating."""
+    if a == b == -(2**15):
+        return 2**15 - 1
+    return _wrap16(_trunc_div(a * b, 1 << 15))
+
+
+def _rdbpot16(x: int, exponent: int) -> int:
+    mask = (1 << exponent) - 1
+    threshold = (mask >> 1) + (1 if x < 0 else 0)
+    return _wrap16((x >> exponent) + (1 if (x & mask) > threshold else 0))
+
+
+def _sat_left_shift16(x: int, amount: int) -> int:
+    return max(-(2**15), min(2**15 - 1, x * (1 << amount)))
+
+
+def hard_swish_code(q: int, p: dict[str, int]) -> int:
+    """TFLM reference_ops::HardSwish<int8_t> for one input code (mirrors ek_hard_swish_s8.c line by line)."""
+    hires = (q - p["input_zero_point"]) * 128
+    preshift = _srdhm16(hires, p["output_multiplier_int16"])
+    relu_exp = p["reluish_multiplier_exponent"]
+    reluish = hires
+    if relu_exp > 0:
+        reluish = _sat_left_shift16(reluish, relu_exp - 1)
+    reluish = _srdhm16(reluish, p["reluish_multiplier_int16"])
+    if relu_exp > 0:
+        reluish = _sat_left_shift16(reluish, 1)
+    if relu_exp < 0:
+        reluish = _rdbpot16(reluish, -relu_exp)
+    reluish = _wrap16((reluish + (1 << 15)) >> 1)
+    out = _rdbpot16(_sdhm16(reluish, preshift), -p["output_multiplier_exponent"])
+    out = _wrap16(out + p["output_zero_point"])
+    return max(-128, min(127, out))
 
 
 def downscale_to_int16(m: int) -> int:
@@ -45,14 +103,13 @@ def emit(ctx: EmitContext, op: Operator) -> OpEmission:
     x, y = op.inputs[0], op.outputs[0]
     s_in, zp_in = qparams(ctx.model, x)
     s_out, zp_out = qparams(ctx.model, y)
-    params = ctx.define(
-        "ek_hard_swish_params_t", "hswish", hard_swish_params(s_in[0], zp_in[0], s_out[0], zp_out[0])
-    )
-    call = (
-        f"ek_hard_swish_s8(&ek_ctx, &{params}, &{ctx.dims(x)}, {ctx.data(x, 'const int8_t')}, "
-        f"&{ctx.dims(y)}, {ctx.data(y, 'int8_t')})"
-    )
-    return OpEmission(call=call)
+    p = hard_swish_params(s_in[0], zp_in[0], s_out[0], zp_out[0])
+    io = f"&{ctx.dims(x)}, {ctx.data(x, 'const int8_t')}, &{ctx.dims(y)}, {ctx.data(y, 'int8_t')}"
+    if USE_TABLE:
+        table = ctx.array("int8_t", "table", [hard_swish_code(q, p) for q in range(-128, 128)])
+        return OpEmission(call=f"ek_hard_swish_table_s8(&ek_ctx, {table}, {io})", comment="256-entry table")
+    params = ctx.define("ek_hard_swish_params_t", "hswish", p)
+    return OpEmission(call=f"ek_hard_swish_s8(&ek_ctx, &{params}, {io})", comment="fixed point")
 
 
 def _scales(model: Model, op: Operator) -> str | None:
