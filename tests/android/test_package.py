@@ -20,7 +20,7 @@ from edgekit.targets import load_target
 from edgekit.android.package import class_name_for, kotlin_name, package_android
 from edgekit.errors import BadInputError, OutputExistsError, TargetError
 
-from .tinyfc import IN_NAME, IN_SCALE, IN_ZP, OUT_NAME, OUT_SCALE, OUT_ZP, float_fc
+from .tinyfc import IN_NAME, IN_SCALE, IN_ZP, OUT_NAME, OUT_SCALE, OUT_ZP, float_fc, quant_op_model
 
 STUBS = Path(__file__).parent / "litert_stubs"
 
@@ -130,6 +130,33 @@ def ref_dequantize(q: np.ndarray, scale: float, zp: int) -> np.ndarray:
     return np.float32(scale) * (np.asarray(q, np.int64) - zp).astype(np.float32)
 
 
+def quant_values() -> np.ndarray:
+    """Ties (k + 0.5) * scale of both signs, the clamp ends, zero and negative zero, and random values."""
+    halves = (np.arange(-300, 300, dtype=np.float32) + np.float32(0.5)) * np.float32(IN_SCALE)
+    extras = np.array([0.0, -0.0, 1e-9, -1e-9, 10.0, 10.5, -5.0, 1e6, -1e6, 3.14159], np.float32)
+    return np.concatenate([halves, extras, np.random.default_rng(1).uniform(-6, 16, 500).astype(np.float32)])
+
+
+def test_python_reference_is_tflite_reference_kernels() -> None:
+    """ref_quantize/ref_dequantize (what the Kotlin helpers must equal) give exactly what LiteRT's reference
+    QUANTIZE and DEQUANTIZE kernels give. (Its optimized kernels round some ties the other way and dequantize
+    with a different float expression: a step or an ulp here and there.)"""
+    from ai_edge_litert.interpreter import Interpreter, OpResolverType
+
+    def run(op: str, scale: float, zp: int, x: np.ndarray) -> np.ndarray:
+        it = Interpreter(model_content=quant_op_model(op, scale, zp, len(x)),
+                         experimental_op_resolver_type=OpResolverType.BUILTIN_REF)
+        it.allocate_tensors()
+        it.set_tensor(it.get_input_details()[0]["index"], x)
+        it.invoke()
+        return it.get_tensor(it.get_output_details()[0]["index"])
+
+    xs = quant_values()
+    np.testing.assert_array_equal(run("QUANTIZE", IN_SCALE, IN_ZP, xs), ref_quantize(xs, IN_SCALE, IN_ZP, -128, 127))
+    qs = np.arange(-128, 128).astype(np.int8)
+    assert run("DEQUANTIZE", OUT_SCALE, OUT_ZP, qs).tobytes() == ref_dequantize(qs, OUT_SCALE, OUT_ZP).tobytes()
+
+
 QUANT_MAIN = """
 import {package}.{cls}
 import java.io.File
@@ -171,10 +198,7 @@ def test_kotlinc_compiles_wrapper_and_jvm_quant_matches_python(tiny_model: Path,
                          capture_output=True, text=True, timeout=300)
     assert res.returncode == 0, res.stderr
     assert "error:" not in res.stderr
-    # values: ties (k + 0.5) * scale, both signs, the clamp ends, zero and negative zero
-    halves = (np.arange(-300, 300, dtype=np.float32) + np.float32(0.5)) * np.float32(IN_SCALE)
-    extras = np.array([0.0, -0.0, 1e-9, -1e-9, 10.0, 10.5, -5.0, 1e6, -1e6, 3.14159], np.float32)
-    xs = np.concatenate([halves, extras, np.random.default_rng(1).uniform(-6, 16, 500).astype(np.float32)])
+    xs = quant_values()
     vals = tmp_path / "x.txt"
     vals.write_text("\n".join(str(struct.unpack("<i", struct.pack("<f", float(v)))[0]) for v in xs))
     run = subprocess.run(["java", "-cp", f"{jar}:{stub_classes}", "QuantMainKt", str(vals)],

@@ -81,3 +81,28 @@ def float_fc(units: int = 2, features: int = 3) -> bytes:
     b = flatbuffers.Builder(1024)
     b.Finish(m.Pack(b), file_identifier=b"TFL3")
     return bytes(b.Output())
+
+
+def quant_op_model(op: str, scale: float, zero_point: int, n: int) -> bytes:
+    """One QUANTIZE (float32 -> int8) or DEQUANTIZE (int8 -> float32) op over ``n`` values."""
+    buffers = [s.BufferT() for _ in range(3)]
+    real = s.TensorT()
+    real.name, real.shape, real.type, real.buffer = "real", [n], s.TensorType.FLOAT32, 1
+    q = s.TensorT()
+    q.name, q.shape, q.type, q.buffer = "q", [n], s.TensorType.INT8, 2
+    q.quantization = s.QuantizationParametersT()
+    q.quantization.scale, q.quantization.zeroPoint = [scale], [zero_point]
+    sg = s.SubGraphT()
+    sg.name = "main"
+    sg.tensors = [real, q] if op == "QUANTIZE" else [q, real]
+    o = s.OperatorT()
+    o.opcodeIndex, o.inputs, o.outputs = 0, [0], [1]
+    sg.operators, sg.inputs, sg.outputs = [o], [0], [1]
+    code = s.OperatorCodeT()
+    code.builtinCode = code.deprecatedBuiltinCode = getattr(s.BuiltinOperator, op)
+    code.version = 1
+    m = s.ModelT()
+    m.version, m.description, m.buffers, m.subgraphs, m.operatorCodes = 3, op, buffers, [sg], [code]
+    b = flatbuffers.Builder(1024)
+    b.Finish(m.Pack(b), file_identifier=b"TFL3")
+    return bytes(b.Output())
