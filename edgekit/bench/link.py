@@ -122,12 +122,19 @@ class DeviceLink:
             raise DeviceRefused(f"the device refused '{cmd[:40]}': {errors[0]}")
         return lines
 
-    def sync(self, timeout: float = 10.0) -> str:
+    def sync(self, timeout: float = 10.0, boot_wait: float = 2.0) -> str:
         """Align with the reply stream however the device was left: send name% and read up to its m-ready.
 
-        A stale m-ready (the boot line of a board that started before we connected) comes before the
-        m-name line and is skipped, so later replies are never shifted by one.
+        First wait up to ``boot_wait`` s for the boot-time m-ready: a device still booting may not have
+        enabled its receiver (QEMU's STM32 USART drops those bytes). A board that booted before we
+        connected sends nothing, and its stale m-ready, if any, comes before the m-name line and is
+        skipped, so later replies are never shifted by one.
         """
+        if boot_wait > 0:
+            try:
+                self.readline(boot_wait)
+            except DeviceError:
+                pass  # booted long ago: nothing to wait for
         self.write("name%")
         name = None
         deadline = time.monotonic() + timeout

@@ -193,7 +193,7 @@ def bench_link(link: DeviceLink, project: Project, samples: Sequence[bytes], run
                 result.resets = link.stats.resets
                 if recoveries > MAX_RECOVERIES:
                     raise DeviceError(f"{e} Gave up after {MAX_RECOVERIES} recoveries.") from e
-                link.sync()  # the device restarted: realign, then upload this input again
+                link.sync(boot_wait=0.5)  # the device restarted: realign, then upload this input again
         laps, mlperf, outs = _parse_infer(lines, units)
         if len(laps) != min(runs, 64) or len(outs) != len(project.outputs):
             raise DeviceError(f"incomplete reply to 'infer {runs} {warmup}' for input {i}: {lines[-3:]}")
