@@ -1,0 +1,263 @@
+"""Kernel variants: the Cortex-M DSP-extension emitters (``ek_*_s8_dsp.c``) and the per-op selection.
+
+``variant`` is a generator option: ``"portable"`` (the reference kernels, everywhere), ``"dsp"`` (the SMLAD
+kernels wherever an op's configuration has one, the portable kernel elsewhere) or ``"auto"`` (``"dsp"`` when
+the target's ``[cpu]`` says ``dsp = true``: M4, M7, M33 with DSP; ``"portable"`` for M0/M3 and the host).
+
+The DSP kernels take the portable kernels' arguments; what differs is computed here, offline:
+
+* filters are padded or reordered into the layout the kernel reads with word loads (see each ``_dsp.h``);
+* the input zero point is folded into the bias: TFLM's accumulator ``sum w*(x - zp_in) + bias`` equals
+  ``sum w*x + (bias - zp_in * sum w)`` modulo 2^32, and the kernels read taps outside the image as ``zp_in``, so
+  the int32 accumulator before requantization is identical, bit for bit (ARITHMETIC.md 3.1 - 3.3).
+
+Each ``scratch`` function here equals the C ``ek_<op>_s8_dsp_buffer_size`` (tests/codegen/test_dsp_kernels.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+from edgekit.converters.c_codegen.quant import activation_range, channel_multipliers, opt, padding, qparams
+from edgekit.converters.c_codegen.registry import EmitContext, Emitter, OpEmission
+
+from edgekit.errors import BadInputError
+from edgekit.ir import Model, Operator
+
+VARIANTS = ("portable", "dsp", "auto")
+DW_MAX_TAPS = 64  # EK_DW_DSP_MAX_TAPS in ek_depthwise_conv2d_s8_dsp.h
+COMMON = ("ek_dsp_common.h", "ek_acle_host.h")
+
+
+def resolve_variant(variant: str, cpu_dsp: bool = False) -> str:
+    """``"auto"`` -> ``"dsp"`` when the core has the DSP extension, else ``"portable"``; others unchanged."""
+    if variant not in VARIANTS:
+        raise BadInputError(f"kernel variant must be one of {', '.join(VARIANTS)}, not {variant!r}.")
+    if variant == "auto":
+        return "dsp" if cpu_dsp else "portable"
+    return variant
+
+
+def target_has_dsp(target: object) -> bool:
+    """The ``[cpu] dsp`` flag of a loaded target (a mapping or an object with ``cpu``); False when absent."""
+    cpu = target.get("cpu") if isinstance(target, Mapping) else getattr(target, "cpu", None)
+    if cpu is None:
+        return bool(getattr(target, "dsp", False))
+    value = cpu.get("dsp") if isinstance(cpu, Mapping) else getattr(cpu, "dsp", False)
+    return bool(value)
+
+
+def round4(n: int) -> int:
+    return (n + 3) & ~3
+
+
+def _wrap32(a: np.ndarray) -> np.ndarray:
+    return ((a.astype(np.int64) + 2**31) % 2**32 - 2**31).astype(np.int32)
+
+
+def _const(model: Model, t: int) -> bool:
+    return t >= 0 and model.tensor(t).is_constant
+
+
+def _bias(model: Model, op: Operator, channels: int) -> np.ndarray:
+    if len(op.inputs) > 2 and op.inputs[2] >= 0:
+        return model.tensor(op.inputs[2]).array().astype(np.int64).reshape(channels)
+    return np.zeros(channels, dtype=np.int64)
+
+
+def _aligned_array(ctx: EmitContext, ctype: str, stem: str, values: np.ndarray) -> str:
+    """Like ``ctx.array`` but word-aligned, so the kernels' word loads of weights are aligned."""
+    name = ctx.unique(stem)
+    flat = [str(int(v)) if int(v) != -(2**31) else "(-2147483647 - 1)" for v in values.reshape(-1).tolist()] or ["0"]
+    lines = ",\n    ".join(", ".join(flat[i : i + 24]) for i in range(0, len(flat), 24))
+    ctx.definitions.append(f"static const {ctype} {name}[{len(flat)}] EK_ALIGNED(16) = {{\n    {lines}\n}};")
+    return name
+
+
+# ---------------------------------------------------------------------------------------------------- CONV_2D
+
+
+def _conv_pads(model: Model, op: Operator) -> tuple[int, int]:
+    x, w = model.tensor(op.inputs[0]), model.tensor(op.inputs[1])
+    kind = str(opt(op, "padding", "SAME"))
+    pad_h, _ = padding(kind, x.shape[1], w.shape[1], int(opt(op, "stride_h", 1)), int(opt(op, "dilation_h_factor", 1)))
+    pad_w, _ = padding(kind, x.shape[2], w.shape[2], int(opt(op, "stride_w", 1)), int(opt(op, "dilation_w_factor", 1)))
+    return pad_h, pad_w
+
+
+def conv_supported(model: Model, op: Operator) -> bool:
+    x, w = model.tensor(op.inputs[0]), model.tensor(op.inputs[1])
+    return _const(model, op.inputs[1]) and len(w.shape) == 4 and w.shape[3] == x.shape[-1]  # groups == 1
+
+
+def conv_scratch(model: Model, op: Operator) -> int:
+    """== ek_conv2d_s8_dsp_buffer_size()."""
+    w = model.tensor(op.inputs[1])
+    k4 = round4(w.shape[1] * w.shape[2] * w.shape[3])
+    direct = w.shape[1] == 1 and w.shape[2] == 1 and _conv_pads(model, op) == (0, 0)
+    return 4 * k4 if direct else 5 * k4
+
+
+def conv_emit(ctx: EmitContext, op: Operator) -> OpEmission:
+    from edgekit.converters.c_codegen.ops.conv2d import conv_geometry, conv_quant
+
+    model = ctx.model
+    x, w, y = op.inputs[0], op.inputs[1], op.outputs[0]
+    wt = model.tensor(w)
+    out_c = wt.shape[0]
+    k = wt.shape[1] * wt.shape[2] * wt.shape[3]
+    quant, fields = conv_quant(ctx, op, out_c)
+    weights = wt.array().astype(np.int64).reshape(out_c, k)
+    packed = np.zeros((out_c, round4(k)), dtype=np.int8)
+    packed[:, :k] = weights
+    bias = _wrap32(_bias(model, op, out_c) + int(fields["input_offset"]) * weights.sum(axis=1))
+    params = ctx.define("ek_conv_params_t", "params", {**conv_geometry(ctx, op, (wt.shape[1], wt.shape[2])), **fields})
+    wname = _aligned_array(ctx, "int8_t", "dsp_filter", packed)
+    bname = _aligned_array(ctx, "int32_t", "dsp_bias", bias)
+    call = (
+        f"ek_conv2d_s8_dsp(&ek_ctx, &{params}, {quant}, &{ctx.dims(x)}, {ctx.data(x, 'const int8_t')}, "
+        f"&{ctx.dims(w)}, {wname}, NULL, {bname}, &{ctx.dims(y)}, {ctx.data(y, 'int8_t')})"
+    )
+    return OpEmission(call=call, comment=f"{wt.shape[1]}x{wt.shape[2]} conv, {out_c} filters, DSP (SMLAD)")
+
+
+# ------------------------------------------------------------------------------------------ DEPTHWISE_CONV_2D
+
+
+def dw_supported(model: Model, op: Operator) -> bool:
+    x, w = model.tensor(op.inputs[0]), model.tensor(op.inputs[1])
+    dm = int(opt(op, "depth_multiplier", 1) or 1)
+    return (_const(model, op.inputs[1]) and len(w.shape) == 4 and dm == 1 and w.shape[3] == x.shape[-1]
+            and w.shape[1] * w.shape[2] <= DW_MAX_TAPS)
+
+
+def dw_scratch(model: Model, op: Operator) -> int:
+    """== ek_depthwise_conv2d_s8_dsp_buffer_size(): one row of zero points."""
+    return round4(model.tensor(op.inputs[0]).shape[-1])
+
+
+def dw_pack(weights: np.ndarray) -> np.ndarray:
+    """[T, C] taps x channels -> the tap-pair / channel-quad layout of ek_depthwise_conv2d_s8_dsp.h."""
+    taps, channels = weights.shape
+    quads, rest = channels // 4, channels % 4
+    pairs = (taps + 1) // 2
+    padded = np.zeros((2 * pairs, channels), dtype=np.int8)
+    padded[:taps] = weights
+    out: list[np.ndarray] = []
+    if quads:
+        # [pair, tap-in-pair, quad, half, channel-in-half] -> [quad, pair, half, tap-in-pair, channel-in-half]
+        q = padded[:, : 4 * quads].reshape(pairs, 2, quads, 2, 2).transpose(2, 0, 3, 1, 4)
+        out.append(q.reshape(-1))
+    if rest:
+        out.append(weights[:, 4 * quads :].reshape(-1))
+    return np.concatenate(out).astype(np.int8) if out else np.zeros(0, dtype=np.int8)
+
+
+def dw_emit(ctx: EmitContext, op: Operator) -> OpEmission:
+    from edgekit.converters.c_codegen.ops.conv2d import conv_geometry, conv_quant
+
+    model = ctx.model
+    x, w, y = op.inputs[0], op.inputs[1], op.outputs[0]
+    wt = model.tensor(w)
+    out_c = wt.shape[3]
+    taps = wt.shape[1] * wt.shape[2]
+    quant, fields = conv_quant(ctx, op, out_c)
+    weights = wt.array().reshape(taps, out_c)
+    bias = _wrap32(_bias(model, op, out_c) + int(fields["input_offset"]) * weights.astype(np.int64).sum(axis=0))
+    geometry = conv_geometry(ctx, op, (wt.shape[1], wt.shape[2]))
+    params = ctx.define("ek_dw_conv_params_t", "params", {**geometry, "depth_multiplier": 1, **fields})
+    wname = _aligned_array(ctx, "int8_t", "dsp_filter", dw_pack(weights))
+    bname = _aligned_array(ctx, "int32_t", "dsp_bias", bias)
+    call = (
+        f"ek_depthwise_conv2d_s8_dsp(&ek_ctx, &{params}, {quant}, &{ctx.dims(x)}, {ctx.data(x, 'const int8_t')}, "
+        f"&{ctx.dims(w)}, {wname}, NULL, {bname}, &{ctx.dims(y)}, {ctx.data(y, 'int8_t')})"
+    )
+    return OpEmission(call=call, comment=f"{wt.shape[1]}x{wt.shape[2]} depthwise, DSP (SMLAD over tap pairs)")
+
+
+# -------------------------------------------------------------------------------------------- FULLY_CONNECTED
+
+
+def fc_supported(model: Model, op: Operator) -> bool:
+    return _const(model, op.inputs[1]) and len(model.tensor(op.inputs[1]).shape) == 2
+
+
+def fc_scratch(model: Model, op: Operator) -> int:
+    """== ek_fully_connected_s8_dsp_buffer_size(): one input row as int16."""
+    return 2 * round4(model.tensor(op.inputs[1]).shape[1])
+
+
+def fc_emit(ctx: EmitContext, op: Operator) -> OpEmission:
+    model = ctx.model
+    x, w, y = op.inputs[0], op.inputs[1], op.outputs[0]
+    wt, yt = model.tensor(w), model.tensor(y)
+    units, depth = wt.shape
+    batches = yt.num_elements // units
+    s_in, zp_in = qparams(model, x)
+    s_w, zp_w = qparams(model, w)
+    s_out, zp_out = qparams(model, y)
+    per_channel = len(s_w) > 1
+    mults = channel_multipliers(s_in[0], s_w, s_out[0], units if per_channel else 1)
+    quant = ctx.array("ek_quant_t", "quant", [{"multiplier": m, "shift": e} for m, e in mults], per_line=2)
+    lo, hi = activation_range(opt(op, "fused_activation_function"), yt)
+    in_off = -int(zp_in[0])
+    f_off = 0 if per_channel else -int(zp_w[0])
+    weights = wt.array().astype(np.int64).reshape(units, depth)
+    # sum_d (w + f)(x + i) + b = sum_d w*x + f * sum_d x + [b + i * sum_d w + depth * f * i]   (mod 2^32)
+    bias = _wrap32(_bias(model, op, units) + in_off * weights.sum(axis=1) + depth * f_off * in_off)
+    packed = np.zeros((units, round4(depth)), dtype=np.int8)
+    packed[:, :depth] = weights
+    params = ctx.define("ek_fc_params_t", "params", {
+        "input_offset": in_off, "filter_offset": f_off, "output_offset": int(zp_out[0]),
+        "per_channel": int(per_channel), "act": {"min": lo, "max": hi},
+    })
+    in_dims = ctx.define("ek_dims_t", "in_dims", {"n": batches, "h": 1, "w": 1, "c": depth})
+    w_dims = ctx.define("ek_dims_t", "w_dims", {"n": units, "h": 1, "w": 1, "c": depth})
+    out_dims = ctx.define("ek_dims_t", "out_dims", {"n": batches, "h": 1, "w": 1, "c": units})
+    wname = _aligned_array(ctx, "int8_t", "dsp_filter", packed)
+    bname = _aligned_array(ctx, "int32_t", "dsp_bias", bias)
+    call = (
+        f"ek_fully_connected_s8_dsp(&ek_ctx, &{params}, {quant}, &{in_dims}, {ctx.data(x, 'const int8_t')}, "
+        f"&{w_dims}, {wname}, NULL, {bname}, &{out_dims}, {ctx.data(y, 'int8_t')})"
+    )
+    kind = "per-channel" if per_channel else "per-tensor"
+    return OpEmission(call=call, comment=f"{batches}x{depth} -> {units}, {kind}, DSP (SMLAD)")
+
+
+# ------------------------------------------------------------------------------------------------- selection
+
+
+@dataclass(frozen=True)
+class DspVariant:
+    emitter: Emitter
+    supported: Callable[[Model, Operator], bool]
+
+
+def _variant(op: str, stem: str, emit: Callable[[EmitContext, Operator], OpEmission],
+             scratch: Callable[[Model, Operator], int], supported: Callable[[Model, Operator], bool]) -> DspVariant:
+    runtime = (f"{stem}_dsp.c", f"{stem}_dsp.h", f"{stem}.h", *COMMON)
+    return DspVariant(Emitter(op, emit, runtime, scratch), supported)
+
+
+DSP_VARIANTS: dict[str, DspVariant] = {
+    "CONV_2D": _variant("CONV_2D", "ek_conv2d_s8", conv_emit, conv_scratch, conv_supported),
+    "DEPTHWISE_CONV_2D": _variant("DEPTHWISE_CONV_2D", "ek_depthwise_conv2d_s8", dw_emit, dw_scratch, dw_supported),
+    "FULLY_CONNECTED": _variant("FULLY_CONNECTED", "ek_fully_connected_s8", fc_emit, fc_scratch, fc_supported),
+}
+
+
+def select(portable: Emitter, model: Model, op: Operator, variant: str) -> Emitter:
+    """The emitter for ``op`` under a resolved variant: the DSP one when there is one for this configuration."""
+    if variant == "dsp":
+        v = DSP_VARIANTS.get(op.op)
+        if v is not None and v.supported(model, op):
+            return v.emitter
+    return portable
+
+
+def op_variants(model: Model, variant: str) -> list[str]:
+    """Per op, "dsp" or "portable": what the generator will emit (for tables and tests)."""
+    return ["dsp" if variant == "dsp" and op.op in DSP_VARIANTS and DSP_VARIANTS[op.op].supported(model, op)
+            else "portable" for op in model.operators]

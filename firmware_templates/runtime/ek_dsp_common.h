@@ -1,0 +1,112 @@
+/*
+ * Shared helpers of the DSP-extension kernels (ek_*_s8_dsp.c): the intrinsics (arm_acle.h on a core with
+ * the SIMD32/DSP extension, ek_acle_host.h's plain-C twins everywhere else), unaligned word loads, and the
+ * requantization written for the dual-MAC paths. Everything here gives the same bits as ek_common.h.
+ */
+#ifndef EK_DSP_COMMON_H
+#define EK_DSP_COMMON_H
+
+#include <string.h>
+
+#include "ek_common.h"
+
+#if defined(__ARM_FEATURE_SIMD32) && __ARM_FEATURE_SIMD32 && defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+#include <arm_acle.h>
+#define EK_DSP_NATIVE 1
+#else
+#include "ek_acle_host.h"
+#define EK_DSP_NATIVE 0
+#endif
+
+/* Rotate right by 8 bits: the compiler folds it into SXTB16's rotate operand (SXTB16 Rd, Rm, ROR #8). */
+static inline int32_t ek_dsp_ror8(int32_t x)
+{
+    const uint32_t u = (uint32_t)x;
+    return (int32_t)((u >> 8) | (u << 24));
+}
+
+/* SXTB16 of the word rotated right by 8: bytes 1 and 3. One instruction on Arm (GCC's __sxtb16 builtin has no
+   rotate operand, and it does not fold a separate rotation into it). */
+#if EK_DSP_NATIVE
+static inline int32_t ek_dsp_sxtb16_ror8(int32_t x)
+{
+    int32_t r;
+    __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
+    return r;
+}
+#else
+static inline int32_t ek_dsp_sxtb16_ror8(int32_t x)
+{
+    return __sxtb16(ek_dsp_ror8(x));
+}
+#endif
+
+/* Four int8 values as one word (little-endian); an unaligned LDR on Armv7E-M. */
+static inline int32_t ek_dsp_read4(const int8_t *p)
+{
+    int32_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+/*
+ * Rule A (ek_mbqm) for a non-negative multiplier, in fewer instructions: SRDHM equals
+ * floor((a*b + 2^30) / 2^31) (ARITHMETIC.md 2.2; it saturates only for INT32_MIN * INT32_MIN, impossible with
+ * a multiplier >= 0), and RDBPOT(x, n) for n >= 1 equals floor((x + 2^(n-1) - [x < 0]) / 2^n), computed as
+ * (x >> n) + ((x mod 2^n) + 2^(n-1) - [x < 0]) >> n in unsigned 32 bits, where nothing overflows.
+ * tests/codegen/test_dsp_kernels.py compares it with ek_mbqm.
+ */
+static inline int32_t ek_dsp_requant(int32_t acc, int32_t multiplier, int32_t shift)
+{
+    if (shift > 0) {
+        const int32_t x = (int32_t)((uint32_t)acc << shift);
+        return (int32_t)(((int64_t)x * multiplier + ((int64_t)1 << 30)) >> 31);
+    } else {
+        const int32_t hi = (int32_t)(((int64_t)acc * multiplier + ((int64_t)1 << 30)) >> 31);
+        const uint32_t right = (uint32_t)(-shift);
+        uint32_t low;
+        if (right == 0) {
+            return hi;
+        }
+        low = ((uint32_t)hi & ((1u << right) - 1u)) + (1u << (right - 1u)) - (hi < 0 ? 1u : 0u);
+        return (hi >> right) + (int32_t)(low >> right);
+    }
+}
+
+/* Requantize, add the output zero point, clamp to the fused activation's range. */
+static inline int8_t ek_dsp_output(int32_t acc, const ek_quant_t *q, int32_t output_offset, const ek_act_t *act)
+{
+    const int32_t y = ek_dsp_requant(acc, q->multiplier, q->shift) + output_offset;
+    return (int8_t)(y < act->min ? act->min : (y > act->max ? act->max : y));
+}
+
+/*
+ * Sign-extend n int8 values into the dual-MAC order: per group of 4 values x0..x3, the word (x0, x2) then the
+ * word (x1, x3), exactly what SXTB16 and SXTB16 ROR #8 give, so the packed weights need the same two
+ * instructions and no reordering. The last partial group is zero-filled: dst gets 2 * ceil(n / 4) words and
+ * src is never read past n.
+ */
+static inline void ek_dsp_unpack_s8(const int8_t *src, int32_t n, int32_t *dst)
+{
+    int32_t k = 0;
+    for (; k + 4 <= n; k += 4) {
+        const int32_t v = ek_dsp_read4(src + k);
+        dst[0] = __sxtb16(v);
+        dst[1] = ek_dsp_sxtb16_ror8(v);
+        dst += 2;
+    }
+    if (k < n) {
+        int8_t tail[4] = {0, 0, 0, 0};
+        int32_t i, v;
+        for (i = 0; k + i < n; ++i) {
+            tail[i] = src[k + i];
+        }
+        v = ek_dsp_read4(tail);
+        dst[0] = __sxtb16(v);
+        dst[1] = ek_dsp_sxtb16_ror8(v);
+    }
+}
+
+#define EK_DSP_ROUND4(n) (((n) + 3) & ~3)
+
+#endif /* EK_DSP_COMMON_H */
