@@ -35,12 +35,17 @@ class GeneratedC:
     op_outputs: tuple[int, ...]  # per op, the tensor whose bytes the debug table exposes
 
 
-def scratch_requirements(model: Model) -> dict[int, int]:
-    """op index -> scratch bytes its kernel needs (what the planner must reserve)."""
+def scratch_requirements(model: Model, variant: str = "portable", cpu_dsp: bool = False) -> dict[int, int]:
+    """op index -> scratch bytes its kernel needs (what the planner must reserve) for a kernel variant."""
+    from edgekit.converters.c_codegen import dsp
+
+    chosen = dsp.resolve_variant(variant, cpu_dsp)
     result: dict[int, int] = {}
     table = emitters()
     for op in model.operators:
         em = table.get(op.op)
+        if em is not None:
+            em = dsp.select(em, model, op, chosen)
         if em is not None and em.scratch is not None:
             n = int(em.scratch(model, op))
             if n > 0:
@@ -154,22 +159,31 @@ def generate_c(
     *,
     force: bool = False,
     tflite_path: str | Path | None = None,
+    variant: str = "portable",
+    cpu_dsp: bool = False,
 ) -> GeneratedC:
     """Write model.h, model.c and the runtime files into ``out_dir``; nothing is written on error.
 
-    ``plan`` None means: plan here with ``plan_for`` (the same figure as `edgekit check`).
+    ``plan`` None means: plan here with ``plan_for`` (the same figure as `edgekit check`). ``variant``:
+    "portable" | "dsp" | "auto" (DSP kernels when ``cpu_dsp``), see ``dsp.py``; a given plan must have been made
+    with the same variant's scratch.
     """
+    from edgekit.converters.c_codegen import dsp
+
+    chosen = dsp.resolve_variant(variant, cpu_dsp)
     support.check_model(model)
     if plan is None:
-        plan = plan_for(model, scratch_requirements(model))
+        plan = plan_for(model, scratch_requirements(model, chosen))
     table = emitters()
     w = _Writer(model, plan)
     ctx = EmitContext(model=model, tensor_expr=w.tensor_expr, dims_name=w.dims_name)
     runtime: list[str] = list(ALWAYS_COPIED)
     calls: list[str] = []
     op_outputs: list[int] = []
+    headers: list[str] = []
     for op in model.operators:
-        em = table[op.op]
+        em = dsp.select(table[op.op], model, op, chosen)
+        headers += [f for f in em.runtime if f.endswith(".h") and f not in headers]
         ctx.op_index = op.index
         emission = em.emit(ctx, op)
         runtime += [f for f in em.runtime if f not in runtime]
@@ -189,7 +203,7 @@ def generate_c(
 
     name = _c_ident(model.name)
     header = _model_h(model, plan, name)
-    source = _model_c(model, plan, w, ctx, calls, op_outputs)
+    source = _model_c(model, plan, w, ctx, calls, op_outputs, headers)
     files = {"model.h": header, "model.c": source}
     base = importlib.resources.files("edgekit.firmware_templates") / "runtime"
     for f in runtime:
@@ -281,10 +295,11 @@ extern const ek_op_output_t ek_model_op_outputs[EK_MODEL_NUM_OPS];
 
 
 def _model_c(
-    model: Model, plan: MemoryPlan, w: _Writer, ctx: EmitContext, calls: list[str], op_outputs: list[int]
+    model: Model, plan: MemoryPlan, w: _Writer, ctx: EmitContext, calls: list[str], op_outputs: list[int],
+    headers: list[str],
 ) -> str:
-    includes = sorted({f'#include "{f}"' for em in emitters().values() for f in em.runtime if f.endswith(".h")
-                       and any(op.op == em.op for op in model.operators)})
+    # the headers of the kernels actually emitted (a kernel variant brings its own)
+    includes = sorted({f'#include "{f}"' for f in headers})
     arena = max(plan.arena_bytes, 1)
     ins = ",\n".join(_info(model, t) for t in model.inputs)
     outs = ",\n".join(_info(model, t) for t in model.outputs)

@@ -68,8 +68,12 @@ def verify_model(
     *,
     work_dir: Path | None = None,
     progress: Progress | None = None,
+    variant: str = "portable",
 ) -> VerifyReport:
-    """Generate, compile and run ``path`` on seeded inputs; compare every output byte with TFLM."""
+    """Generate, compile and run ``path`` on seeded inputs; compare every output byte with TFLM.
+
+    ``variant`` picks the kernels ("portable" | "dsp"; see ``converters/c_codegen/dsp.py``): the DSP kernels
+    run on the host through ``ek_acle_host.h``."""
     from edgekit.converters.c_codegen.generator import generate_c, plan_for, scratch_requirements
     from edgekit.converters.tflite_reader import read_model
     from edgekit.verify.harness import build_host, run_host
@@ -96,8 +100,8 @@ def verify_model(
     base.mkdir(parents=True, exist_ok=True)
 
     step("generating C")
-    plan = plan_for(model, scratch_requirements(model))
-    gen = generate_c(model, plan, base / "gen", force=True)
+    plan = plan_for(model, scratch_requirements(model, variant))
+    gen = generate_c(model, plan, base / "gen", force=True, variant=variant)
     step("compiling for the host (gcc -std=c99 -O2 -Wall -Wextra -Werror)")
     exe = build_host(gen.out_dir, base / "build")
 
