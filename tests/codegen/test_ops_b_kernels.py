@@ -187,6 +187,11 @@ def _cases() -> list[Case]:
         (((2, 1, 3, 1, 2), (1, 4, 1, 2, 1)), ((-1, 1), (-4, 4))),
     )):
         c.append(Case(f"mul_{i}", lambda tf, a, b: a * b, shapes, ops=("MUL",), per_calib=calib))
+    c.append(Case("mul_relu6", lambda tf, a, b: tf.nn.relu6(a * b), ((2, 5, 3), (2, 5, 3)), ops=("MUL",),
+                  per_calib=((-4, 4), (-3, 1))))
+    # Output scale = 0.01 * s1: the real multiplier s1 * s2 / s_out exceeds 1 (e > 0), saturating outputs.
+    c.append(Case("mul_multiplier_gt1", lambda tf, a, b: a * b, ((1, 4, 6), (1, 4, 6)), ops=("MUL",),
+                  edit=_scale_output(0.01)))
     c.append(Case("mul_scalar", lambda tf, a: a * tf.constant(-2.5), ((1, 3, 7),), ops=("MUL",)))
     c.append(Case("mul_relu", lambda tf, a, b: tf.nn.relu(a * b), ((1, 4, 4, 3), (1, 4, 4, 3)), ops=("MUL",)))
     c.append(Case("mul_const", lambda tf, a: a * tf.constant(np.linspace(-2, 3, 12).reshape(1, 1, 12).astype("float32")),
