@@ -50,7 +50,8 @@ def emit(ctx: EmitContext, op: Operator) -> OpEmission:
         f"ek_softmax_s8(&ek_ctx, &{params}, &{ctx.dims(x)}, {ctx.data(x, 'const int8_t')}, "
         f"&{ctx.dims(y)}, {ctx.data(y, 'int8_t')})"
     )
-    return OpEmission(call=call, comment=f"beta {beta:g}, rows of {ctx.model.tensor(x).shape[-1]}")
+    rows = (ctx.model.tensor(x).shape or (1,))[-1]
+    return OpEmission(call=call, comment=f"beta {beta:g}, rows of {rows}")
 
 
 def _output_grid(model: Model, op: Operator) -> str | None:
