@@ -33,19 +33,20 @@ def estimates() -> Mapping[str, Any]:
     return tomllib.loads(text)
 
 
-def plan_memory(model: Model, alignment: int = 16) -> MemoryPlan:
+def plan_memory(model: Model, alignment: int = 16, dsp: bool = False) -> MemoryPlan:
     """The one place `check` gets its memory plan from: edgekit's planner, with the scratch buffers the
-    generated kernels need (from the C generator), so the arena printed is the arena the firmware gets."""
+    generated kernels need (from the C generator), so the arena printed is the arena the firmware gets.
+    ``dsp``: the target's ``[cpu] dsp``; the generator then picks the DSP kernels, whose scratch differs."""
     try:
         from edgekit.analysis.planner import plan_memory as planner
     except ModuleNotFoundError as e:  # the planner is developed in parallel; until it lands, no reuse at all
         if e.name != "edgekit.analysis.planner":
             raise
         return _no_reuse_plan(model, alignment)
-    return planner(model, alignment=alignment, scratch=kernel_scratch(model))
+    return planner(model, alignment=alignment, scratch=kernel_scratch(model, dsp))
 
 
-def kernel_scratch(model: Model) -> dict[int, int]:
+def kernel_scratch(model: Model, dsp: bool = False) -> dict[int, int]:
     """op index -> scratch bytes its generated kernel needs; empty when the C generator is not installed."""
     try:
         from edgekit.converters.c_codegen.generator import scratch_requirements
@@ -54,7 +55,7 @@ def kernel_scratch(model: Model) -> dict[int, int]:
             raise
         return {}
     try:
-        return scratch_requirements(model)
+        return scratch_requirements(model, "auto", cpu_dsp=dsp)
     except EdgekitError as e:  # an op the generator cannot emit: still analyse the model, without its scratch
         log.warning("kernel scratch not counted: %s", e)
         return {}
@@ -104,6 +105,7 @@ class TargetFacts:
     alignment: int = 16
     cycles_per_mac: float | None = None  # measured/calibrated figure from the target file, if given
     clock_assumed: bool = False  # True when the target gives no clock (Android): ANDROID_ASSUMED is used
+    dsp: bool = False  # [cpu] dsp: the generated C uses the DSP-extension kernels (their scratch is planned)
 
 
 def target_facts(target: Any) -> TargetFacts:
@@ -137,6 +139,7 @@ def target_facts(target: Any) -> TargetFacts:
         alignment=int(_get(target, "board.alignment", 16)),
         cycles_per_mac=float(cpm) if cpm else None,  # the schema's 0.0 means "not given"
         clock_assumed=assumed,
+        dsp=kind == "cortex-m" and bool(_get(target, "cpu.dsp", False)),
     )
 
 
@@ -281,7 +284,7 @@ def assess(
     facts = target if isinstance(target, TargetFacts) else target_facts(target)
     cost = model_cost(model)
     if plan is None:
-        plan = plan_memory(model, alignment=facts.alignment)
+        plan = plan_memory(model, alignment=facts.alignment, dsp=facts.dsp)
     code, source = code_bytes(model, measured_code)
     flash = Flash(cost.weights_bytes, code, constants_bytes(model), source)
     ram = Ram(plan.arena_bytes, io_outside_arena(model, plan), facts.reserved_ram)

@@ -97,15 +97,17 @@ def makefile(t: FirmwareTarget) -> str:
 
 
 def package_cortex_m(model_path: str | Path, target: FirmwareTarget, out_dir: str | Path, *,
-                     force: bool = False) -> PackageResult:
-    """Generate the model's C and write the whole project; on any error nothing is left behind."""
+                     force: bool = False, variant: str = "auto") -> PackageResult:
+    """Generate the model's C and write the whole project; on any error nothing is left behind.
+
+    ``variant``: the kernels ("auto": the DSP-extension kernels when the target's [cpu] has dsp = true)."""
     from edgekit.converters.c_codegen import generate_c
     from edgekit.converters.tflite_reader import read_model
 
     model_path = Path(model_path)
     model = read_model(model_path)
     with atomic_directory(out_dir, force=force) as tmp:
-        gen = generate_c(model, None, tmp / "model", tflite_path=model_path)
+        gen = generate_c(model, None, tmp / "model", tflite_path=model_path, variant=variant, cpu_dsp=target.dsp)
         board = tmp / "board"
         board.mkdir()
         sources = (*BOARD_COMMON, UART_DRIVERS[target.uart_driver][0], TIMERS[target.timer])

@@ -90,6 +90,7 @@ class FirmwareTarget:
     icount_shift: int
     semihosting: bool
     sources: Mapping[str, str] = field(default_factory=dict)  # field -> where the value came from
+    dsp: bool = False  # [cpu] dsp: the core has the DSP extension, so the generator picks the SMLAD kernels
 
     @property
     def units(self) -> str:
@@ -232,4 +233,5 @@ def firmware_target(target: Any) -> FirmwareTarget:
                           "[emulator] icount shift", tid),
         semihosting=bool(machine) and bool(_get(target, "emulator.semihosting", True)),
         sources=src,
+        dsp=bool(_get(target, "cpu.dsp", False)),
     )
