@@ -42,6 +42,12 @@ static void inject_faults(void)
 #if defined(EK_INJECT_RESET_AT) || defined(EK_INJECT_STALL_AT)
     inferences_run++;
 #endif
+#ifdef EK_INJECT_EXIT_AT
+    static uint32_t exit_count;
+    if (++exit_count == (uint32_t)EK_INJECT_EXIT_AT) {
+        ek_board_exit(7); /* semihosting: QEMU exits with code 7 */
+    }
+#endif
 #ifdef EK_INJECT_RESET_AT
     if (inferences_run == (uint32_t)EK_INJECT_RESET_AT) {
         /* SCB AIRCR SYSRESETREQ: the whole board resets, as a brown-out or watchdog would. */
