@@ -61,12 +61,12 @@ def test_build_reports_sizes_from_the_map(firmware: Callable[..., Path]) -> None
     header = (project / "model" / "model.h").read_text()
     assert re.search(rf"#define EK_MODEL_ARENA_BYTES\s+{doc['arena_bytes']}\b", header)
     assert parts["model"]["ram"] >= doc["arena_bytes"]  # the planned arena is in .bss
-    # weights are the model's constant tensors (plus nothing else from model.o's .rodata)
+    # "weights" is model.c's read-only data: the constant tensors plus per-channel requantization tables
     from edgekit.converters.tflite_reader import read_model
 
     m = read_model(mlperf_model("kws"))
     const = sum(t.nbytes for t in m.tensors if t.is_constant)
-    assert const <= parts["weights"]["flash"] <= const + 2048
+    assert const <= parts["weights"]["flash"] <= const * 1.3
     outputs, _ = parse_map(project / "build" / "firmware.map")
     size = subprocess.run(["arm-none-eabi-size", "-A", str(project / "build" / "firmware.elf")],
                           capture_output=True, text=True, check=True).stdout
