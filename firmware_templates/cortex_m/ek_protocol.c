@@ -370,6 +370,31 @@ static void cmd_infer(ek_protocol_t *p, char **tok, int ntok)
     print_results(p);
 }
 
+/* edgekit: per-op counts of the last inference, one "ek-op-<k>-<name>-<count>" line each */
+static void cmd_ops(ek_protocol_t *p)
+{
+    const ek_device_t *d = p->dev;
+    if (d->op_profile == NULL) {
+        error(p, "per-op profiling is not built in; rebuild with -DEK_PROFILE_OPS", NULL);
+        return;
+    }
+    if (!p->have_results) {
+        error(p, "no results yet; run infer first", NULL);
+        return;
+    }
+    const char *name = NULL;
+    uint64_t ticks = 0;
+    for (int32_t k = 0; d->op_profile(d->user, k, &name, &ticks) == 0; k++) {
+        put(p, "ek-op-");
+        put_u64(p, (uint64_t)k);
+        put(p, "-");
+        put(p, name != NULL ? name : "?");
+        put(p, "-");
+        put_u64(p, to_units(d, ticks));
+        line_end(p);
+    }
+}
+
 static void dispatch(ek_protocol_t *p, char *line)
 {
     char *tok[MAX_TOKENS];
@@ -413,8 +438,10 @@ static void dispatch(ek_protocol_t *p, char *line)
         put(p, "m-lap-us-");
         put_u64(p, to_us(p->dev, p->dev->now_ticks(p->dev->user)));
         line_end(p);
+    } else if (strcmp(tok[0], "ek-ops") == 0 && ntok == 1) {
+        cmd_ops(p);
     } else if (strcmp(tok[0], "help") == 0 && ntok == 1) {
-        put(p, "m-[commands: name profile db infer results timestamp help]");
+        put(p, "m-[commands: name profile db infer results timestamp ek-ops help]");
         line_end(p);
     } else {
         error(p, "Unknown command: ", tok[0]);

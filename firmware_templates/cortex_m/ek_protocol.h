@@ -35,6 +35,9 @@ typedef struct {
     int32_t (*output)(void *user, int32_t k, const uint8_t **data, int32_t *bytes, int32_t *dtype,
                       float *scale, int32_t *zero_point);
     int32_t num_outputs;
+    /* Optional per-op profile of the last inference (NULL when not built in, see EK_PROFILE_OPS in
+     * main.c): op k's name and ticks. Returns 0, or non-zero past the last op. */
+    int32_t (*op_profile)(void *user, int32_t k, const char **name, uint64_t *ticks);
 
     uint8_t *db;          /* "db" upload buffer */
     uint32_t db_capacity; /* == the model's total input bytes */

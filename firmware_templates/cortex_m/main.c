@@ -105,6 +105,39 @@ static int32_t output(void *user, int32_t k, const uint8_t **data, int32_t *byte
     return 0;
 }
 
+#ifdef EK_PROFILE_OPS
+/* Per-op profile through MODEL_API's op hook. The hook's own instructions are counted in the inference
+ * total while it is built in, so profile builds are for finding hot ops, not for headline figures. */
+static uint64_t op_ticks[EK_MODEL_NUM_OPS];
+static uint64_t op_start;
+
+static void op_hook(int32_t op_index, const char *op_name, int32_t phase, void *user)
+{
+    (void)op_name;
+    (void)user;
+    uint64_t now = ek_timer_read();
+    if (op_index < 0 || op_index >= EK_MODEL_NUM_OPS) {
+        return;
+    }
+    if (phase == 0) {
+        op_start = now;
+    } else {
+        op_ticks[op_index] = now - op_start;
+    }
+}
+
+static int32_t op_profile(void *user, int32_t k, const char **name, uint64_t *ticks)
+{
+    (void)user;
+    if (k < 0 || k >= EK_MODEL_NUM_OPS) {
+        return 1;
+    }
+    *name = ek_model_op_names[k];
+    *ticks = op_ticks[k];
+    return 0;
+}
+#endif
+
 static const ek_device_t device = {
     .user = NULL,
     .write = uart_write,
@@ -112,6 +145,11 @@ static const ek_device_t device = {
     .infer = infer,
     .output = output,
     .num_outputs = EK_MODEL_NUM_OUTPUTS,
+#ifdef EK_PROFILE_OPS
+    .op_profile = op_profile,
+#else
+    .op_profile = NULL,
+#endif
     .db = db_buffer,
     .db_capacity = EK_DB_BYTES,
     .device_name = EK_DEVICE_NAME,
@@ -140,6 +178,9 @@ int main(void)
         need += (uint32_t)ek_model_inputs[i].bytes;
     }
     ek_status_t st = ek_model_init();
+#ifdef EK_PROFILE_OPS
+    ek_model_set_op_hook(op_hook, NULL);
+#endif
     if (st != EK_OK || need > EK_DB_BYTES) {
         static const char msg[] = "e-[model initialisation failed]\r\n";
         uart_write(NULL, msg, sizeof(msg) - 1u);

@@ -96,7 +96,7 @@ static int32_t output(void *user, int32_t k, const uint8_t **data, int32_t *byte
 }
 
 static const ek_device_t device = {
-    .user = NULL, .write = sink, .now_ticks = now, .infer = infer, .output = output, .num_outputs = 1,
+    .user = NULL, .write = sink, .now_ticks = now, .infer = infer, .output = output, .num_outputs = 1, .op_profile = NULL,
     .db = db, .db_capacity = sizeof(db), .device_name = "host", .model_name = "fake", .model_hash = "0011223344556677",
     .arena_bytes = 16, .ticks_per_second = 25000000u, .units_per_tick_num = 40u, .units_per_tick_den = 1u,
     .units = "instructions",
@@ -105,7 +105,7 @@ static const ek_device_t device = {
 static const char *const vocabulary[] = {
     "name", "profile", "db load 4", "db load 0", "db load 5", "db load 99999999999", "db 0a0b", "db 0a0b0c0d",
     "db zz", "db 0", "infer 1", "infer 3 0", "infer 0", "infer 70 1", "infer x", "results", "timestamp", "help",
-    "db", "db load", "infer", "infer 1 2 3 4 5", "   ", "", "db load -1", "infer 4294967296",
+    "db", "db load", "infer", "infer 1 2 3 4 5", "ek-ops", "   ", "", "db load -1", "infer 4294967296",
 };
 
 static void feed_str(ek_protocol_t *p, const char *s)

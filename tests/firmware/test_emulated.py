@@ -61,3 +61,25 @@ def test_nrf52840dk_compiles(firmware: Callable[..., Path]) -> None:
     project = firmware(mlperf_model("ad"), "nrf52840dk")
     assert (project / "build" / "firmware.hex").is_file()
     assert "uart_nrf52.c" in (project / "Makefile").read_text()
+
+
+def test_per_op_profile_build(firmware: Callable[..., Path], qemu: None) -> None:
+    """-DEK_PROFILE_OPS wires MODEL_API's op hook to the ek-ops% command: one count per op."""
+    from edgekit.converters.tflite_reader import read_model
+
+    from edgekit.bench.link import DeviceLink
+
+    model = mlperf_model("kws")
+    project = load_project(firmware(model, "mps2-an386", "EK_PROFILE_OPS"))
+    x = load_inputs(None, project.inputs, 1, seed=1)[0]
+    with QemuRunner(project).do_run() as session, DeviceLink(session.url, timeout=60) as link:
+        link.sync()
+        link.upload(x)
+        infer = link.command("infer 1 0")
+        ops = link.command("ek-ops")
+    total = int(next(x for x in infer if x.startswith("ek-total-instructions-")).rsplit("-", 1)[1])
+    m = read_model(model)
+    assert len(ops) == len(m.operators)
+    counts = [int(line.rsplit("-", 1)[1]) for line in ops]
+    assert [line.split("-")[3] for line in ops] == [op.op for op in m.operators]
+    assert all(c >= 0 for c in counts) and 0.5 * total < sum(counts) <= total
