@@ -78,6 +78,48 @@ ek_status_t ek_softmax_s8(const ek_context_t *ctx, const ek_softmax_params_t *pa
     return EK_OK;
 }
 
+ek_status_t ek_softmax_table_s8(const ek_context_t *ctx, const int32_t *exp_table, const ek_dims_t *input_dims,
+                                const int8_t *input, const ek_dims_t *output_dims, int8_t *output)
+{
+    const int32_t depth = input_dims->c;
+    const int32_t rows = input_dims->n * input_dims->h * input_dims->w;
+    int32_t r;
+    (void)ctx;
+    if (depth <= 0 || rows <= 0 || output_dims->c != depth ||
+        output_dims->n * output_dims->h * output_dims->w != rows) {
+        return EK_ERR_ARGUMENT;
+    }
+    for (r = 0; r < rows; ++r) {
+        const int8_t *x = input + (size_t)r * (size_t)depth;
+        int8_t *y = output + (size_t)r * (size_t)depth;
+        int32_t max_in_row = -128;
+        int32_t sum_of_exps = 0;
+        int32_t c;
+        for (c = 0; c < depth; ++c) {
+            max_in_row = EK_MAX(max_in_row, (int32_t)x[c]);
+        }
+        for (c = 0; c < depth; ++c) {
+            sum_of_exps = ek_fp_add(sum_of_exps, ek_rdbpot(exp_table[max_in_row - (int32_t)x[c]], 12));
+        }
+        {
+            const int32_t headroom_plus_one = ek_clz32((uint32_t)sum_of_exps);
+            const int32_t num_bits_over_unit = 12 - headroom_plus_one;
+            const int32_t shifted_sum_minus_one =
+                (int32_t)(((uint32_t)sum_of_exps << headroom_plus_one) - ((uint32_t)1 << 31));
+            const int32_t shifted_scale = ek_fp_one_over_one_plus_x_for_x_in_0_1(shifted_sum_minus_one);
+            const int32_t exponent = num_bits_over_unit + 31 - 8;
+            if (exponent < 0 || exponent > 31) {
+                return EK_ERR_NUMERIC;
+            }
+            for (c = 0; c < depth; ++c) {
+                const int32_t e = exp_table[max_in_row - (int32_t)x[c]];
+                y[c] = (int8_t)ek_clamp(ek_rdbpot(ek_srdhm(shifted_scale, e), exponent) - 128, -128, 127);
+            }
+        }
+    }
+    return EK_OK;
+}
+
 int32_t ek_softmax_s8_buffer_size(const ek_dims_t *input_dims)
 {
     (void)input_dims;

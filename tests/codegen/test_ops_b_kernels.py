@@ -360,6 +360,26 @@ def test_fixed_point_reference_kernels_match_tflm(name: str, ops_b_models: dict[
     assert _run_c(model, exe, samples, tmp_path) == _run_tflm(path, model, samples)
 
 
+SOFTMAX_CASES = sorted(n for n in CASES if "softmax" in n)
+
+
+@pytest.mark.parametrize("threshold", [0, 1 << 30])
+@pytest.mark.parametrize("name", SOFTMAX_CASES)
+def test_softmax_table_and_fixed_point_kernels_match_tflm(name: str, threshold: int, ops_b_models: dict[str, Path],
+                                                           tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each softmax case through both kernels: the exp table (threshold 0) and the fixed point (threshold huge)."""
+    from edgekit.converters.c_codegen.ops import softmax
+    from edgekit.converters.tflite_reader import read_model
+
+    monkeypatch.setattr(softmax, "TABLE_MIN_ELEMENTS", threshold)
+    path = ops_b_models[name]
+    model = read_model(path)
+    samples = _samples(model, CASES[name])
+    exe = _generate_and_build(model, tmp_path)
+    assert ("ek_softmax_table_s8(" in (tmp_path / "gen" / "model.c").read_text()) == (threshold == 0)
+    assert _run_c(model, exe, samples, tmp_path) == _run_tflm(path, model, samples)
+
+
 @pytest.mark.parametrize("name", Q4_CASES)
 def test_python_tables_equal_tflm_on_every_code(name: str, ops_b_models: dict[str, Path]) -> None:
     """The generator's own fixed-point port (fixedpoint.py) against TFLM, all 256 codes, no C involved."""
@@ -377,9 +397,15 @@ def test_python_tables_equal_tflm_on_every_code(name: str, ops_b_models: dict[st
     assert got == want
 
 
-def test_softmax_row_sum_512_is_a_numeric_error(ops_b_models: dict[str, Path], tmp_path: Path) -> None:
-    """A row of 600 equal values sums to 600 >= 512, where TFLM aborts; the generated C returns EK_ERR_NUMERIC."""
+@pytest.mark.parametrize("threshold", [0, 1 << 30])
+def test_softmax_row_sum_512_is_a_numeric_error(threshold: int, ops_b_models: dict[str, Path], tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """A row of 600 equal values sums to 600 >= 512, where TFLM aborts; the generated C returns EK_ERR_NUMERIC
+    (both kernels: exp table and fixed point)."""
+    from edgekit.converters.c_codegen.ops import softmax
     from edgekit.converters.tflite_reader import read_model
+
+    monkeypatch.setattr(softmax, "TABLE_MIN_ELEMENTS", threshold)
 
     model = read_model(ops_b_models["softmax_600"])
     exe = _generate_and_build(model, tmp_path)
