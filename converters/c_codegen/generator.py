@@ -180,6 +180,7 @@ def generate_c(
     runtime: list[str] = list(ALWAYS_COPIED)
     calls: list[str] = []
     op_outputs: list[int] = []
+    had_scratch = False
     headers: list[str] = []
     for op in model.operators:
         em = dsp.select(table[op.op], model, op, chosen)
@@ -190,16 +191,19 @@ def generate_c(
         out = op.outputs[0]
         op_outputs.append(out)
         scratch = plan.scratch_of(op.index)
-        pre = (
-            f"ek_ctx.buf = ek_arena + {scratch.offset}; ek_ctx.size = {scratch.size};"
-            if scratch
-            else "ek_ctx.buf = NULL; ek_ctx.size = 0;"
-        )
+        # Kernels only see scratch the plan gave their own op; the context is reset after a scratch user.
+        if scratch:
+            pre = f"    ek_ctx.buf = ek_arena + {scratch.offset}; ek_ctx.size = {scratch.size};\n"
+        elif had_scratch:
+            pre = "    ek_ctx.buf = NULL; ek_ctx.size = 0;\n"
+        else:
+            pre = ""
+        had_scratch = scratch is not None
         call = emission.call
         if call is None:
             call = _view_copy(model, plan, w, op.inputs[0], out)
-        note = f" /* {_comment_safe(emission.comment)} */" if emission.comment else ""
-        calls.append(f"    {pre}{note}\n    EK_RUN({op.index}, {call});")
+        note = f"    /* op {op.index} {op.op}: {_comment_safe(emission.comment)} */\n" if emission.comment else ""
+        calls.append(f"{note}{pre}    EK_RUN({op.index}, {call});")
 
     name = _c_ident(model.name)
     header = _model_h(model, plan, name)

@@ -112,7 +112,11 @@ def verify_model(
     host = [_split(model, host_blob[k * out_bytes : (k + 1) * out_bytes], list(model.outputs)) for k in range(len(samples))]
 
     step("running TFLite Micro")
-    ref = tflm_run(model_bytes, samples, len(model.outputs))
+    try:
+        ref = tflm_run(model_bytes, samples, len(model.outputs))
+    except RuntimeError as e:  # the model does not load or run in TFLM: no reference exists
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        raise UnsupportedError(f"TFLite Micro cannot run {model.name} ({first}), so there is no reference.") from e
 
     differing, bad_samples, worst, first_bad = 0, [], 0.0, None
     for k, (h, r) in enumerate(zip(host, ref, strict=True)):

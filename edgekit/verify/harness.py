@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from edgekit import proc
+from edgekit.errors import EnvironmentError_
 
 HOST_CFLAGS = ("-std=c99", "-O2", "-Wall", "-Wextra", "-Werror")
 
@@ -100,5 +101,11 @@ def run_host(exe: Path, samples: Sequence[bytes], work: Path, dump: bool = False
     inp, out = work / "inputs.bin", work / ("dump.bin" if dump else "outputs.bin")
     inp.write_bytes(b"".join(samples))
     argv = [str(exe), str(len(samples)), str(inp), str(out)] + (["--dump"] if dump else [])
-    proc.run(argv, what="the generated C (host harness)")
+    res = proc.run(argv, what="the generated C (host harness)", check=False)
+    if res.returncode == 3:  # ek_model_invoke returned a status: say which, in one sentence
+        detail = res.stderr.strip().splitlines()[-1] if res.stderr.strip() else "a non-OK status"
+        hint = " (EK_ERR_NUMERIC: TFLite Micro aborts on this input too)" if "status 4" in detail else ""
+        raise EnvironmentError_(f"The generated C stopped: {detail}{hint}.")
+    if res.returncode != 0:
+        raise EnvironmentError_(f"the host harness failed with exit code {res.returncode}: {res.stderr.strip()}")
     return out.read_bytes()
