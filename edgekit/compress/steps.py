@@ -40,6 +40,8 @@ def prune(model: Any, step: PruneStep, data: Dataset, train: TrainConfig, progre
     # Reach the target sparsity after ~70 % of the steps so the last epochs recover accuracy at it.
     end = max(1, int(total * 0.7))
     frequency = max(1, min(step.frequency, end // 4 or 1))
+    # TF-MOT prunes only on multiples of the frequency: end on one so the final sparsity is really reached.
+    end = max(frequency, end // frequency * frequency)
     if step.m_by_n:
         m_by_n = parse_m_by_n(step.m_by_n)
         schedule = tfmot.constant_schedule(1.0 - m_by_n[0] / m_by_n[1], 0, frequency)

@@ -14,6 +14,7 @@ from typing import Any
 os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+import tensorflow as tf  # noqa: E402
 import tensorflow_model_optimization as tfmot  # noqa: E402
 import tf_keras as keras  # noqa: E402
 from tensorflow_model_optimization.python.core.clustering.keras.clustering_registry import (  # noqa: E402
@@ -25,6 +26,10 @@ from tensorflow_model_optimization.python.core.quantization.keras.default_8bit.d
 from tensorflow_model_optimization.python.core.sparsity.keras.prune_registry import (  # noqa: E402
     PruneRegistry,
 )
+
+# TF-MOT's clustering trains centroids, not the original kernel, so Keras warns "gradients do not exist" on
+# every batch; and tf.function retracing notes are noise here. Real errors still raise.
+tf.get_logger().setLevel("ERROR")
 
 CENTROID_INITS: dict[str, Any] = {
     "kmeans++": tfmot.clustering.keras.CentroidInitialization.KMEANS_PLUS_PLUS,
