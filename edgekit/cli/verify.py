@@ -16,9 +16,11 @@ import click
 @click.option("--inputs", "n_inputs", default=20, show_default=True, type=click.IntRange(0, 100000),
               help="Random inputs (the two extremes are always added).")
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed of the random inputs.")
+@click.option("--variant", type=click.Choice(["portable", "dsp"]), default="portable", show_default=True,
+              help="Kernel variant to verify (the DSP kernels run on the host through an ACLE emulation).")
 @click.option("--keep", "keep_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Keep the generated C, harness and binaries in this folder.")
-def command(model: Path, n_inputs: int, seed: int, keep_dir: Path | None) -> None:
+def command(model: Path, n_inputs: int, seed: int, variant: str, keep_dir: Path | None) -> None:
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
     from rich.table import Table
@@ -30,7 +32,7 @@ def command(model: Path, n_inputs: int, seed: int, keep_dir: Path | None) -> Non
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console,
                   transient=True) as bar:
         task = bar.add_task("reading the model", total=None)
-        report = verify_model(model, n_inputs, seed, work_dir=keep_dir,
+        report = verify_model(model, n_inputs, seed, work_dir=keep_dir, variant=variant,
                               progress=lambda msg: bar.update(task, description=msg))
 
     table = Table(title=f"edgekit verify {report.model}")
@@ -43,6 +45,7 @@ def command(model: Path, n_inputs: int, seed: int, keep_dir: Path | None) -> Non
                   f"(max |diff| {report.max_abs_diff:g})")
     lite = "LiteRT refused or failed" if report.litert_max_diff is None else f"max |diff| {report.litert_max_diff:g}"
     table.add_row("LiteRT builtin vs TFLite Micro (information)", lite)
+    table.add_row("kernels", variant)
     table.add_row("arena", f"{report.arena_bytes} bytes")
     if report.build_dir is not None:
         table.add_row("kept in", str(report.build_dir))

@@ -47,3 +47,22 @@ def test_arena_matches_check_for_every_alignment(tmp_path: Path) -> None:
         text = (gen.out_dir / "model.h").read_text()
         assert f"#define EK_MODEL_ARENA_BYTES   {plan.arena_bytes}\n" in text
         assert f"ek_arena[{plan.arena_bytes}] EK_ALIGNED({alignment})" in (gen.out_dir / "model.c").read_text()
+
+
+@pytest.mark.parametrize("target", ["nucleo-l4r5zi", "mps2-an386"])
+def test_generate_target_arena_equals_check_json(target: str, tmp_path: Path) -> None:
+    """The figure a user sees in `edgekit check --target T --json` is EK_MODEL_ARENA_BYTES of `generate --target T`."""
+    import json
+    import subprocess
+    import sys
+
+    path = mlperf_model("vww")
+    check = subprocess.run([sys.executable, "-m", "edgekit", "check", str(path), "--target", target, "--json", "-"],
+                           capture_output=True, text=True, timeout=300)
+    assert check.returncode in (0, 1), check.stderr  # 1 = over budget, still a report
+    arena = json.loads(check.stdout)["plan"]["arena_bytes"]
+    gen = subprocess.run([sys.executable, "-m", "edgekit", "generate", str(path), "-o", str(tmp_path / "g"),
+                          "--target", target], capture_output=True, text=True, timeout=300)
+    assert gen.returncode == 0, gen.stderr
+    header = (tmp_path / "g" / "model.h").read_text()
+    assert f"#define EK_MODEL_ARENA_BYTES   {arena}\n" in header
