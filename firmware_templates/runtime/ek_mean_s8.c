@@ -42,19 +42,28 @@ ek_status_t ek_mean_s8(const ek_context_t *ctx, const ek_mean_params_t *params, 
     for (o = 0; o < outputs; ++o) {
         int32_t ridx[EK_MEAN_MAX_RANK] = {0, 0, 0, 0, 0, 0};
         int32_t off = base, j, sum = 0;
-        for (j = 0; j < params->num_reduced; ++j) {
-            int32_t k = nr - 1;
-            sum += input[off];
-            while (k >= 0) {
-                const int32_t dd = red[k];
-                ridx[k] += 1;
-                off += stride[dd];
-                if (ridx[k] < params->shape[dd]) {
-                    break;
+        if (nr == 1) {
+            /* One reduced dimension (the usual case once the generator has merged neighbours): a strided sum. */
+            const int32_t step = stride[red[0]];
+            for (j = 0; j < params->num_reduced; ++j) {
+                sum += input[off];
+                off += step;
+            }
+        } else {
+            for (j = 0; j < params->num_reduced; ++j) {
+                int32_t k = nr - 1;
+                sum += input[off];
+                while (k >= 0) {
+                    const int32_t dd = red[k];
+                    ridx[k] += 1;
+                    off += stride[dd];
+                    if (ridx[k] < params->shape[dd]) {
+                        break;
+                    }
+                    off -= stride[dd] * params->shape[dd];
+                    ridx[k] = 0;
+                    --k;
                 }
-                off -= stride[dd] * params->shape[dd];
-                ridx[k] = 0;
-                --k;
             }
         }
         {

@@ -145,6 +145,8 @@ def _cases() -> list[Case]:
         ((1, 64, 64, 1), [1, 2], True),  # N = 4096
         ((3, 7), [1], False),
         ((2, 3, 4), [0, 2], True),
+        ((1, 4, 1, 3), [2], False),  # only a size-1 axis: N = 1
+        ((1, 7, 7, 16), [-2, -3], True),  # global average pool, negative axes
     )):
         c.append(Case(f"mean_{i}", lambda tf, x, a=axes, k=keep: tf.reduce_mean(x, axis=a, keepdims=k), (shape,),
                       (-3 + i, 2 + i), ops=("MEAN",)))

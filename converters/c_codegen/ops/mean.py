@@ -22,6 +22,23 @@ def reduced_axes(model: Model, op: Operator) -> list[int]:
     return axes
 
 
+def collapse(shape: tuple[int, ...], axes: list[int]) -> tuple[list[int], list[int]]:
+    """Drop size-1 dims and merge neighbours that are both reduced or both kept: same bytes, fewer loops
+    (a global average pool [1, 7, 7, C] over {1, 2} becomes [49 reduced, C kept])."""
+    dims: list[int] = []
+    flags: list[int] = []
+    for d, size in enumerate(shape):
+        if size == 1:
+            continue
+        flag = int(d in axes)
+        if flags and flags[-1] == flag:
+            dims[-1] *= size
+        else:
+            dims.append(size)
+            flags.append(flag)
+    return (dims, flags) if dims else ([1], [1])
+
+
 def mean_quant(s_in: float, s_out: float, n: int) -> tuple[int, int]:
     """QuantizeMultiplier(s_in / s_out), then TFLM's integration of 1/N with the shift clamps."""
     m, e = quantize_multiplier(float(s_in) / float(s_out))
@@ -42,14 +59,15 @@ def emit(ctx: EmitContext, op: Operator) -> OpEmission:
     s_in, zp_in = qparams(model, x)
     s_out, zp_out = qparams(model, y)
     m, e = mean_quant(s_in[0], s_out[0], n)
-    pad = MAX_RANK - len(shape)
+    dims, flags = collapse(shape, axes)
+    pad = MAX_RANK - len(dims)
     params = ctx.define(
         "ek_mean_params_t",
         "mean",
         {
-            "rank": len(shape),
-            "shape": list(shape) + [1] * pad,
-            "reduced": [int(d in axes) for d in range(len(shape))] + [0] * pad,
+            "rank": len(dims),
+            "shape": dims + [1] * pad,
+            "reduced": flags + [0] * pad,
             "num_reduced": n,
             "input_zero_point": int(zp_in[0]),
             "output_zero_point": int(zp_out[0]),
