@@ -247,6 +247,8 @@ def check_model(model: Model) -> None:
         raise UnsupportedError(
             f"{model.name} has {model.subgraph_count} subgraphs; edgekit generates C for single-subgraph models only."
         )
+    if not model.operators:
+        raise UnsupportedError(f"Cannot generate C for {model.name}: it has no operators.")
     # Ops that can never be generated are named first, even in a float model (an LSTM is an LSTM).
     for op in model.operators:
         for rule in GENERAL_RULES[:2]:

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -74,17 +75,8 @@ def verify_model(
 
     ``variant`` picks the kernels ("portable" | "dsp"; see ``converters/c_codegen/dsp.py``): the DSP kernels
     run on the host through ``ek_acle_host.h``."""
-    from edgekit.converters.c_codegen.generator import generate_c, plan_for, scratch_requirements
     from edgekit.converters.tflite_reader import read_model
-    from edgekit.verify.harness import build_host, run_host
-    from edgekit.verify.inputs import make_samples
-    from edgekit.verify.reference import (
-        litert_known_crash,
-        litert_max_diff,
-        tflm_intermediates,
-        tflm_known_crash,
-        tflm_run,
-    )
+    from edgekit.verify.reference import tflm_known_crash
 
     step = progress or (lambda _msg: None)
     if n_inputs < 0:
@@ -98,6 +90,28 @@ def verify_model(
     keep = work_dir is not None
     base = Path(work_dir) if work_dir is not None else Path(tempfile.mkdtemp(prefix="edgekit-verify-"))
     base.mkdir(parents=True, exist_ok=True)
+    try:
+        return _verify(model, model_bytes, base, n_inputs, seed, variant, step, keep)
+    finally:
+        if not keep:
+            shutil.rmtree(base, ignore_errors=True)
+
+
+def _differing(a: np.ndarray, b: np.ndarray) -> int:
+    """Elements whose bytes differ (bytes, not values: -0.0 vs 0.0 or NaN payloads count as differences)."""
+    b = np.ascontiguousarray(b.reshape(a.shape).astype(a.dtype))
+    ra = np.ascontiguousarray(a).view(np.uint8).reshape(a.size, a.itemsize)
+    rb = b.view(np.uint8).reshape(b.size, b.itemsize)
+    return int(np.count_nonzero((ra != rb).any(axis=1)))
+
+
+def _verify(
+    model: Model, model_bytes: bytes, base: Path, n_inputs: int, seed: int, variant: str, step: Progress, keep: bool
+) -> VerifyReport:
+    from edgekit.converters.c_codegen.generator import generate_c, plan_for, scratch_requirements
+    from edgekit.verify.harness import build_host, run_host
+    from edgekit.verify.inputs import make_samples
+    from edgekit.verify.reference import litert_known_crash, litert_max_diff, tflm_run
 
     step("generating C")
     plan = plan_for(model, scratch_requirements(model, variant))
@@ -122,22 +136,18 @@ def verify_model(
     for k, (h, r) in enumerate(zip(host, ref, strict=True)):
         n_diff = 0
         for a, b in zip(h, r, strict=True):
-            b = b.reshape(a.shape).astype(a.dtype)
-            mask = a.tobytes() != b.tobytes()
-            if mask:
-                d = np.abs(a.astype(np.float64) - b.astype(np.float64))
-                n_diff += int(np.count_nonzero(a.view(np.uint8) != b.view(np.uint8))) if a.itemsize == 1 else int(
-                    np.count_nonzero(a != b)
-                )
-                worst = max(worst, float(d.max(initial=0.0)))
+            d = _differing(a, b)
+            if d:
+                n_diff += d
+                delta = np.abs(a.astype(np.float64) - b.reshape(a.shape).astype(np.float64))
+                worst = max(worst, float(np.nanmax(delta, initial=0.0)))
         if n_diff:
             differing += n_diff
             bad_samples.append(k)
 
     if bad_samples:
         step("locating the first op whose output differs")
-        first_bad = _first_bad_op(model, model_bytes, exe, samples[bad_samples[0]], gen.op_outputs, base,
-                                  run_host, tflm_intermediates)
+        first_bad = _first_bad_op(model, model_bytes, exe, samples[bad_samples[0]], gen.op_outputs, base)
 
     step("LiteRT builtin kernels, for information")
     lite = None if litert_known_crash(model) else litert_max_diff(model_bytes, samples, ref)
@@ -155,7 +165,18 @@ def verify_model(
     )
 
 
-def _first_bad_op(model, model_bytes, exe, sample, op_outputs, base, run_host, tflm_intermediates):  # noqa: ANN001,ANN202
+def _first_bad_op(
+    model: Model,
+    model_bytes: bytes,
+    exe: Path,
+    sample: list[np.ndarray],
+    op_outputs: tuple[int, ...],
+    base: Path,
+) -> OpDiff | None:
+    """Run one failing input with every op's output dumped, beside TFLM's kPreserveAllTensors tensors."""
+    from edgekit.verify.harness import run_host
+    from edgekit.verify.reference import tflm_intermediates
+
     blob = run_host(exe, [b"".join(x.tobytes() for x in sample)], base, dump=True)
     ref = tflm_intermediates(model_bytes, sample, sorted(set(op_outputs)))
     pos = 0
@@ -164,8 +185,8 @@ def _first_bad_op(model, model_bytes, exe, sample, op_outputs, base, run_host, t
         mine = np.frombuffer(blob[pos : pos + n], dtype=_np_dtype(model, t))
         pos += n
         theirs = np.frombuffer(ref[t][:n], dtype=_np_dtype(model, t))
-        if mine.tobytes() != theirs.tobytes():
+        count = _differing(mine, theirs)
+        if count:
             diff = np.abs(mine.astype(np.float64) - theirs.astype(np.float64))
-            return OpDiff(op.index, op.op, t, model.tensor(t).name, int(np.count_nonzero(mine != theirs)), mine.size,
-                          float(diff.max()))
+            return OpDiff(op.index, op.op, t, model.tensor(t).name, count, mine.size, float(np.nanmax(diff)))
     return None
