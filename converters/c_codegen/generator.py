@@ -343,6 +343,8 @@ def _model_c(
         "",
         "ek_status_t ek_model_init(void)",
         "{",
+        "    ek_ctx.buf = NULL; /* idempotent; nothing to allocate */",
+        "    ek_ctx.size = 0;",
         "    return EK_OK;",
         "}",
         "",

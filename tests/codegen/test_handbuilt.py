@@ -41,6 +41,18 @@ def _add_opts() -> tuple[str, object]:
     return "AddOptions", o
 
 
+def _reshape_opts(shape: list[int]) -> object:
+    o = s.ReshapeOptionsT()
+    o.newShape = shape
+    return o
+
+
+def _squeeze_opts(dims: list[int]) -> object:
+    o = s.SqueezeOptionsT()
+    o.squeezeDims = dims
+    return o
+
+
 MODELS = {
     # DEPTHWISE with 2 inputs (no bias): TFLM runs it; edgekit emits an explicit zero bias.
     "dw_2_inputs": lambda: tm.build(
@@ -69,6 +81,21 @@ MODELS = {
         [T('in */ "x" ??= \\', (1, 8), scale=(0.5,)), T("w/* é\n", (3, 8), data=_i8((3, 8), 5), scale=(0.05,)),
          T("out\t*/", (1, 3), scale=(0.1,))],
         [Op("FULLY_CONNECTED", (0, 1, -1), (2,), _fc_opts())], (0,), (2,)),
+    # RESHAPE from the graph input straight to the graph output: the planner cannot alias them, so a copy.
+    "reshape_io_copy": lambda: tm.build(
+        [T("x", (1, 4, 6), scale=(0.1,)), T("shape", (2,), "int32", data=_i32([1, 24]), scale=None),
+         T("y", (1, 24), scale=(0.1,))],
+        [Op("RESHAPE", (0, 1), (2,), ("ReshapeOptions", _reshape_opts([1, 24])))], (0,), (2,)),
+    # EXPAND_DIMS and SQUEEZE between two FCs: views, no code.
+    "expand_squeeze_views": lambda: tm.build(
+        [T("x", (1, 8), scale=(0.1,)), T("w1", (5, 8), data=_i8((5, 8), 6), scale=(0.02,)),
+         T("h", (1, 5), scale=(0.08,)), T("axis", (1,), "int32", data=_i32([1]), scale=None),
+         T("h3", (1, 1, 5), scale=(0.08,)), T("h2", (1, 5), scale=(0.08,)),
+         T("w2", (3, 5), data=_i8((3, 5), 7), scale=(0.03,)), T("y", (1, 3), scale=(0.05,))],
+        [Op("FULLY_CONNECTED", (0, 1, -1), (2,), _fc_opts()),
+         Op("EXPAND_DIMS", (2, 3), (4,), ("ExpandDimsOptions", s.ExpandDimsOptionsT())),
+         Op("SQUEEZE", (4,), (5,), ("SqueezeOptions", _squeeze_opts([1]))),
+         Op("FULLY_CONNECTED", (5, 6, -1), (7,), _fc_opts())], (0,), (7,)),
     # 5-D broadcast ADD with a fused ReLU.
     "add_5d_broadcast": lambda: tm.build(
         [T("a", (2, 1, 3, 1, 4), scale=(0.02,), zero_point=(3,)), T("b", (1, 2, 1, 5, 1), scale=(0.05,),
@@ -84,6 +111,17 @@ def test_handbuilt_matches_tflm(name: str, tmp_path: Path) -> None:
     path.write_bytes(MODELS[name]())
     report = verify_model(path, n_inputs=20, seed=3)
     assert report.identical, f"{report.differing_elements} bytes differ; first op: {report.first_bad_op}"
+
+
+def test_views_are_free_unless_the_plan_cannot_alias(tmp_path: Path) -> None:
+    from edgekit.converters.c_codegen import generate_c
+    from edgekit.converters.tflite_reader import parse_model
+
+    views = generate_c(parse_model(MODELS["expand_squeeze_views"](), "v"), None, tmp_path / "v")
+    src = (views.out_dir / "model.c").read_text()
+    assert "EK_RUN(1, EK_OK);" in src and "EK_RUN(2, EK_OK);" in src and "ek_copy_bytes" not in src
+    copy = generate_c(parse_model(MODELS["reshape_io_copy"](), "c"), None, tmp_path / "c")
+    assert "EK_RUN(0, ek_copy_bytes(" in (copy.out_dir / "model.c").read_text()
 
 
 def test_dw_without_bias_gets_explicit_zero_bias(tmp_path: Path) -> None:
