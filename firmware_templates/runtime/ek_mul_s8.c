@@ -38,12 +38,19 @@ ek_status_t ek_mul_s8(const ek_context_t *ctx, const ek_mul_params_t *params, co
         return EK_OK;
     }
     {
-        /* Odometer over the output shape; each input advances by its own stride (0 on broadcast dims). */
+        /* The innermost dimension is a plain loop with each input's stride (0 where broadcast); an odometer
+         * walks the outer dimensions. The generator has merged dimensions where it could, so rank is small. */
+        const int32_t last = params->rank - 1;
+        const int32_t inner = params->shape[last];
+        const int32_t s1 = params->stride1[last], s2 = params->stride2[last];
         int32_t idx[EK_MUL_MAX_RANK] = {0, 0, 0, 0, 0, 0};
-        int32_t off1 = 0, off2 = 0;
-        for (i = 0; i < total; ++i) {
-            int32_t d = params->rank - 1;
-            output[i] = ek_mul_one(params, quant, input1[off1], input2[off2]);
+        int32_t off1 = 0, off2 = 0, done = 0;
+        while (done < total) {
+            int32_t j, d = last - 1;
+            for (j = 0; j < inner; ++j) {
+                output[done + j] = ek_mul_one(params, quant, input1[off1 + j * s1], input2[off2 + j * s2]);
+            }
+            done += inner;
             while (d >= 0) {
                 idx[d] += 1;
                 off1 += params->stride1[d];

@@ -12,6 +12,25 @@ from edgekit.ir import Operator
 MAX_RANK = 6
 
 
+def merge_dims(shape: tuple[int, ...], st1: list[int], st2: list[int]) -> tuple[list[int], list[int], list[int]]:
+    """Drop size-1 dims and merge an outer dim into its inner neighbour where both inputs step through them
+    contiguously (or both broadcast): the same element order with fewer, longer loops."""
+    dims: list[int] = []
+    a: list[int] = []
+    b: list[int] = []
+    for size, x, y in zip(shape, st1, st2, strict=True):
+        if size == 1:
+            continue
+        if dims and a[-1] == x * size and b[-1] == y * size:
+            dims[-1] *= size
+            a[-1], b[-1] = x, y
+        else:
+            dims.append(size)
+            a.append(x)
+            b.append(y)
+    return (dims, a, b) if dims else ([1], [0], [0])
+
+
 def mul_quant(s1: float, s2: float, s_out: float) -> tuple[int, int]:
     """TFLM computes f64(s1) * f64(s2) / f64(s_out) in double (LiteRT uses float32: a different multiplier)."""
     return quantize_multiplier(float(s1) * float(s2) / float(s_out))
@@ -27,8 +46,8 @@ def emit(ctx: EmitContext, op: Operator) -> OpEmission:
     so, zo = qparams(model, y)
     out_shape = tuple(yt.shape) or (1,)
     broadcast = tuple(at.shape) != tuple(bt.shape)
-    st1, st2 = broadcast_strides(tuple(at.shape), tuple(bt.shape), out_shape)
-    pad = MAX_RANK - len(out_shape)
+    dims, st1, st2 = merge_dims(out_shape, *broadcast_strides(tuple(at.shape), tuple(bt.shape), out_shape))
+    pad = MAX_RANK - len(dims)
     lo, hi = activation_range(opt(op, "fused_activation_function"), yt)
     m, e = mul_quant(s1[0], s2[0], so[0])
     params = ctx.define(
@@ -39,8 +58,8 @@ def emit(ctx: EmitContext, op: Operator) -> OpEmission:
             "input2_offset": -int(z2[0]),
             "output_offset": int(zo[0]),
             "act": {"min": lo, "max": hi},
-            "rank": len(out_shape),
-            "shape": list(out_shape) + [1] * pad,
+            "rank": len(dims),
+            "shape": dims + [1] * pad,
             "stride1": st1 + [0] * pad,
             "stride2": st2 + [0] * pad,
             "broadcast": int(broadcast),
