@@ -68,6 +68,20 @@ def start(argv: Sequence[str], *, dry_run: bool = False, what: str | None = None
         print(shlex.join(argv))
         return None
     try:
-        return subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        return subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                preexec_fn=_die_with_parent)
     except FileNotFoundError as e:
         raise EnvironmentError_(f"{what or argv[0]} could not be started ({e.strerror}); install it or fix PATH.") from e
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: on Linux, get SIGTERM when edgekit dies, so no emulator outlives it."""
+    import ctypes
+    import signal
+    import sys
+
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass

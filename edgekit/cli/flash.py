@@ -34,6 +34,12 @@ def command(project_dir: Path, runner: str | None, erase: bool, probe: str | Non
     if dry_run or session is None or getattr(session, "process", None) is None:
         return
     click.echo(f"{project.target.id} running in QEMU; serial at {session.url} (Ctrl-C stops it)")
+    import signal
+
+    def _terminate(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # run the finally below: stop QEMU on SIGTERM too
+
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         code = session.wait()
         click.echo(f"firmware exited with code {code}")
