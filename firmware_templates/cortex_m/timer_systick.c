@@ -9,6 +9,8 @@
  * the same inference reads one tick more or less from run to run; restarting makes the phase a
  * function of the instruction stream only, so two runs report identical counts.
  * A wrap interrupt plus a 64-bit base extends the 24-bit counter for timestamps.
+ * Limit: a timed region sees at most one wrap (the pending flag), so one inference must stay below
+ * 2 * 2^24 ticks (1.34 G instructions on mps2-an386); the MLPerf Tiny models need at most ~30 M.
  */
 #include <stdint.h>
 
