@@ -79,6 +79,18 @@ def _aligned_array(ctx: EmitContext, ctype: str, stem: str, values: np.ndarray) 
 # ---------------------------------------------------------------------------------------------------- CONV_2D
 
 
+def interleave_rows(weights: np.ndarray, rows: int) -> np.ndarray:
+    """[O, K] -> rows padded to K4, blocks of ``rows`` rows interleaved by 4-byte groups; the O % rows last
+    rows stay whole at the end. Row o's data then starts at byte o * K4 in either case."""
+    units, k = weights.shape
+    k4 = round4(k)
+    padded = np.zeros((units, k4), dtype=np.int8)
+    padded[:, :k] = weights
+    full = units - units % rows
+    head = padded[:full].reshape(full // rows, rows, k4 // 4, 4).transpose(0, 2, 1, 3).reshape(-1)
+    return np.concatenate([head, padded[full:].reshape(-1)]).astype(np.int8)
+
+
 def _conv_pads(model: Model, op: Operator) -> tuple[int, int]:
     x, w = model.tensor(op.inputs[0]), model.tensor(op.inputs[1])
     kind = str(opt(op, "padding", "SAME"))
@@ -110,8 +122,7 @@ def conv_emit(ctx: EmitContext, op: Operator) -> OpEmission:
     k = wt.shape[1] * wt.shape[2] * wt.shape[3]
     quant, fields = conv_quant(ctx, op, out_c)
     weights = wt.array().astype(np.int64).reshape(out_c, k)
-    packed = np.zeros((out_c, round4(k)), dtype=np.int8)
-    packed[:, :k] = weights
+    packed = interleave_rows(weights, 2)
     bias = _wrap32(_bias(model, op, out_c) + int(fields["input_offset"]) * weights.sum(axis=1))
     params = ctx.define("ek_conv_params_t", "params", {**conv_geometry(ctx, op, (wt.shape[1], wt.shape[2])), **fields})
     wname = _aligned_array(ctx, "int8_t", "dsp_filter", packed)
@@ -207,8 +218,7 @@ def fc_emit(ctx: EmitContext, op: Operator) -> OpEmission:
     weights = wt.array().astype(np.int64).reshape(units, depth)
     # sum_d (w + f)(x + i) + b = sum_d w*x + f * sum_d x + [b + i * sum_d w + depth * f * i]   (mod 2^32)
     bias = _wrap32(_bias(model, op, units) + in_off * weights.sum(axis=1) + depth * f_off * in_off)
-    packed = np.zeros((units, round4(depth)), dtype=np.int8)
-    packed[:, :depth] = weights
+    packed = interleave_rows(weights, 4)
     params = ctx.define("ek_fc_params_t", "params", {
         "input_offset": in_off, "filter_offset": f_off, "output_offset": int(zp_out[0]),
         "per_channel": int(per_channel), "act": {"min": lo, "max": hi},

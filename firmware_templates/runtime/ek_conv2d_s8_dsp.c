@@ -58,16 +58,19 @@ static void conv_im2col(const ek_conv_params_t *params, const ek_dims_t *input_d
     }
 }
 
-/* 2 pixels x 2 output channels: 4 weight words unpacked once per group feed 8 SMLADs. */
-static inline void conv_block22(const int32_t *xa, const int32_t *xb, const int8_t *w0, const int8_t *w1,
-                                int32_t groups, int32_t acc[4])
+/*
+ * 2 pixels x 2 output channels. xs: per group of 4 taps, (a even, a odd, b even, b odd) int16 pairs; w: per
+ * group, 4 bytes of channel 0 then 4 bytes of channel 1. Two weight words feed 8 SMLADs.
+ */
+static inline void conv_block22(const int32_t *xs, const int8_t *w, int32_t groups, int32_t acc[4])
 {
-    int32_t a00 = acc[0], a01 = acc[1], a10 = acc[2], a11 = acc[3], g;
-    for (g = 0; g < groups; ++g) {
-        const int32_t v0 = ek_dsp_read4(w0), v1 = ek_dsp_read4(w1);
+    int32_t a00 = acc[0], a01 = acc[1], a10 = acc[2], a11 = acc[3];
+    const int32_t *end = xs + 4 * groups;
+    while (xs != end) {
+        const int32_t v0 = ek_dsp_read4(w), v1 = ek_dsp_read4(w + 4);
+        const int32_t xae = xs[0], xao = xs[1], xbe = xs[2], xbo = xs[3];
         const int32_t w0e = __sxtb16(v0), w0o = ek_dsp_sxtb16_ror8(v0);
         const int32_t w1e = __sxtb16(v1), w1o = ek_dsp_sxtb16_ror8(v1);
-        const int32_t xae = xa[0], xao = xa[1], xbe = xb[0], xbo = xb[1];
         a00 = __smlad(w0e, xae, a00);
         a00 = __smlad(w0o, xao, a00);
         a01 = __smlad(w0e, xbe, a01);
@@ -76,10 +79,8 @@ static inline void conv_block22(const int32_t *xa, const int32_t *xb, const int8
         a10 = __smlad(w1o, xao, a10);
         a11 = __smlad(w1e, xbe, a11);
         a11 = __smlad(w1o, xbo, a11);
-        w0 += 4;
-        w1 += 4;
-        xa += 2;
-        xb += 2;
+        w += 8;
+        xs += 4;
     }
     acc[0] = a00;
     acc[1] = a01;
@@ -87,13 +88,16 @@ static inline void conv_block22(const int32_t *xa, const int32_t *xb, const int8
     acc[3] = a11;
 }
 
-static inline int32_t conv_dot(const int32_t *xa, const int8_t *w0, int32_t groups, int32_t acc)
+/* One pixel (the a slots of xs) against one weight row read with a byte stride of wstride per group. */
+static inline int32_t conv_dot(const int32_t *xs, const int8_t *w, int32_t wstride, int32_t groups, int32_t acc)
 {
     int32_t g;
     for (g = 0; g < groups; ++g) {
-        const int32_t v0 = ek_dsp_read4(w0 + 4 * g);
-        acc = __smlad(__sxtb16(v0), xa[2 * g], acc);
-        acc = __smlad(ek_dsp_sxtb16_ror8(v0), xa[2 * g + 1], acc);
+        const int32_t v0 = ek_dsp_read4(w);
+        acc = __smlad(__sxtb16(v0), xs[0], acc);
+        acc = __smlad(ek_dsp_sxtb16_ror8(v0), xs[1], acc);
+        xs += 4;
+        w += wstride;
     }
     return acc;
 }
@@ -108,61 +112,65 @@ ek_status_t ek_conv2d_s8_dsp(const ek_context_t *ctx, const ek_conv_params_t *pa
     const int32_t k = filter_dims->h * filter_dims->w * filter_dims->c, k4 = EK_DSP_ROUND4(k), groups = k4 / 4;
     const int32_t pixels = output_dims->n * out_h * out_w;
     const int32_t direct = conv_direct(params, filter_dims);
+    const int32_t stride_h = params->stride_h, stride_w = params->stride_w;
+    /* copied once: the int8 output stores may alias anything, so the compiler would reload the fields */
+    const int32_t out_off = params->output_offset, lo = params->act.min, hi = params->act.max;
     const int8_t pad = (int8_t)(-params->input_offset);
-    int32_t *xs0, *xs1;
+    const int8_t *last_row = filter + (int32_t)(out_c - 1) * k4; /* an odd last channel's own row */
+    int32_t *xs;
     int8_t *patch;
     int32_t p;
 
     if (filter_dims->c != in_c || filter_dims->n != out_c || input_dims->n != output_dims->n || bias == NULL ||
-        params->stride_h < 1 || params->stride_w < 1 || params->dilation_h < 1 || params->dilation_w < 1 ||
+        stride_h < 1 || stride_w < 1 || params->dilation_h < 1 || params->dilation_w < 1 ||
         (bias_dims != NULL && bias_dims->c != out_c)) {
         return EK_ERR_ARGUMENT;
     }
     if (ctx == NULL || ctx->buf == NULL || ctx->size < ek_conv2d_s8_dsp_buffer_size(params, input_dims, filter_dims)) {
         return EK_ERR_SCRATCH;
     }
-    xs0 = (int32_t *)ctx->buf;
-    xs1 = xs0 + k4 / 2;
-    patch = (int8_t *)(xs1 + k4 / 2);
+    xs = (int32_t *)ctx->buf;
+    patch = (int8_t *)(xs + k4); /* after the 2 x K4 int16 values */
 
     for (p = 0; p < pixels; p += 2) {
         const int32_t two = p + 1 < pixels;
+        int8_t *y0 = output + (int32_t)p * out_c;
         int32_t i, o;
         for (i = 0; i <= two; ++i) {
             const int32_t q = p + i, ox = q % out_w, oy = (q / out_w) % out_h, b = q / (out_w * out_h);
             const int8_t *src;
             if (direct) {
-                src = input + (((int32_t)b * in_h + oy * params->stride_h) * in_w + ox * params->stride_w) * in_c;
+                src = input + (((int32_t)b * in_h + oy * stride_h) * in_w + ox * stride_w) * in_c;
             } else {
                 conv_im2col(params, input_dims, input, filter_dims, b, oy, ox, pad, patch);
                 src = patch;
             }
-            ek_dsp_unpack_s8(src, k, i == 0 ? xs0 : xs1);
+            ek_dsp_unpack_s8(src, k, xs + 2 * i, 4);
         }
-        if (two) {
-            int8_t *y0 = output + (int32_t)p * out_c, *y1 = y0 + out_c;
-            for (o = 0; o + 2 <= out_c; o += 2) {
+        for (o = 0; o + 2 <= out_c; o += 2) {
+            const ek_dsp_rq_t r0 = ek_dsp_rq_make(&quant[o]), r1 = ek_dsp_rq_make(&quant[o + 1]);
+            const int8_t *w = filter + (int32_t)o * k4;
+            if (two) {
                 int32_t acc[4];
                 acc[0] = acc[1] = bias[o];
                 acc[2] = acc[3] = bias[o + 1];
-                conv_block22(xs0, xs1, filter + (int32_t)o * k4, filter + (int32_t)(o + 1) * k4, groups, acc);
-                y0[o] = ek_dsp_output(acc[0], &quant[o], params->output_offset, &params->act);
-                y1[o] = ek_dsp_output(acc[1], &quant[o], params->output_offset, &params->act);
-                y0[o + 1] = ek_dsp_output(acc[2], &quant[o + 1], params->output_offset, &params->act);
-                y1[o + 1] = ek_dsp_output(acc[3], &quant[o + 1], params->output_offset, &params->act);
+                conv_block22(xs, w, groups, acc);
+                y0[o] = ek_dsp_clamp_s8(ek_dsp_rq_apply(acc[0], &r0) + out_off, lo, hi);
+                y0[out_c + o] = ek_dsp_clamp_s8(ek_dsp_rq_apply(acc[1], &r0) + out_off, lo, hi);
+                y0[o + 1] = ek_dsp_clamp_s8(ek_dsp_rq_apply(acc[2], &r1) + out_off, lo, hi);
+                y0[out_c + o + 1] = ek_dsp_clamp_s8(ek_dsp_rq_apply(acc[3], &r1) + out_off, lo, hi);
+            } else {
+                y0[o] = ek_dsp_clamp_s8(ek_dsp_rq_apply(conv_dot(xs, w, 8, groups, bias[o]), &r0) + out_off, lo, hi);
+                y0[o + 1] = ek_dsp_clamp_s8(ek_dsp_rq_apply(conv_dot(xs, w + 4, 8, groups, bias[o + 1]), &r1) +
+                                            out_off, lo, hi);
             }
-            if (o < out_c) {
-                const int8_t *w = filter + (int32_t)o * k4;
-                y0[o] = ek_dsp_output(conv_dot(xs0, w, groups, bias[o]), &quant[o], params->output_offset,
-                                      &params->act);
-                y1[o] = ek_dsp_output(conv_dot(xs1, w, groups, bias[o]), &quant[o], params->output_offset,
-                                      &params->act);
-            }
-        } else {
-            int8_t *y0 = output + (int32_t)p * out_c;
-            for (o = 0; o < out_c; ++o) {
-                y0[o] = ek_dsp_output(conv_dot(xs0, filter + (int32_t)o * k4, groups, bias[o]), &quant[o],
-                                      params->output_offset, &params->act);
+        }
+        if (o < out_c) {
+            const ek_dsp_rq_t r0 = ek_dsp_rq_make(&quant[o]);
+            y0[o] = ek_dsp_clamp_s8(ek_dsp_rq_apply(conv_dot(xs, last_row, 4, groups, bias[o]), &r0) + out_off, lo, hi);
+            if (two) {
+                y0[out_c + o] = ek_dsp_clamp_s8(
+                    ek_dsp_rq_apply(conv_dot(xs + 2, last_row, 4, groups, bias[o]), &r0) + out_off, lo, hi);
             }
         }
     }

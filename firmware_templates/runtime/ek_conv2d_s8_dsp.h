@@ -1,7 +1,9 @@
 /*
  * CONV_2D, int8, Cortex-M DSP extension (SMLAD): same arguments and bytes as ek_conv2d_s8 (groups == 1), with
  * two offline transformations made by the generator (converters/c_codegen/dsp.py):
- *   filter  each of the C_out rows (KH * KW * C_in bytes, K) padded with zeros to K4 = K rounded up to 4;
+ *   filter  each of the C_out rows (KH * KW * C_in bytes, K) padded with zeros to K4 = K rounded up to 4, then
+ *           rows 2j and 2j + 1 interleaved by groups of 4 bytes (4 of row 2j, 4 of row 2j + 1, ...); an odd
+ *           last row stays alone at the end;
  *   bias    bias[o] + input_offset * sum_k w[o,k] (all modulo 2^32), never NULL.
  * Taps outside the image are read as the input zero point (-input_offset), so they add w * zp, which the
  * folded bias cancels: the int32 accumulator equals TFLM's exactly, before requantization.

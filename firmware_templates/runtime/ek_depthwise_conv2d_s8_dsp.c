@@ -16,7 +16,7 @@ int32_t ek_depthwise_conv2d_s8_dsp_buffer_size(const ek_dims_t *input_dims, cons
 static inline __attribute__((always_inline)) void dw_pixel(const int8_t *const *taps, int32_t n_taps,
                                                            int32_t channels, const int8_t *filter,
                                                            const int32_t *bias, const ek_quant_t *quant,
-                                                           const ek_dw_conv_params_t *params, int8_t *y)
+                                                           int32_t out_off, int32_t lo, int32_t hi, int8_t *y)
 {
     const int32_t pairs = (n_taps + 1) / 2, quads = channels / 4, rest = channels - 4 * quads;
     const int8_t *w = filter;
@@ -41,10 +41,22 @@ static inline __attribute__((always_inline)) void dw_pixel(const int8_t *const *
             a3 = __smlad(ek_dsp_sxtb16_ror8(wb), ek_dsp_sxtb16_ror8(hi), a3);
             w += 8;
         }
-        y[c] = ek_dsp_output(a0, &quant[c], params->output_offset, &params->act);
-        y[c + 1] = ek_dsp_output(a1, &quant[c + 1], params->output_offset, &params->act);
-        y[c + 2] = ek_dsp_output(a2, &quant[c + 2], params->output_offset, &params->act);
-        y[c + 3] = ek_dsp_output(a3, &quant[c + 3], params->output_offset, &params->act);
+        {
+            const ek_dsp_rq_t r = ek_dsp_rq_make(&quant[c]);
+            y[c] = ek_dsp_clamp_s8(ek_dsp_rq_apply(a0, &r) + out_off, lo, hi);
+        }
+        {
+            const ek_dsp_rq_t r = ek_dsp_rq_make(&quant[c + 1]);
+            y[c + 1] = ek_dsp_clamp_s8(ek_dsp_rq_apply(a1, &r) + out_off, lo, hi);
+        }
+        {
+            const ek_dsp_rq_t r = ek_dsp_rq_make(&quant[c + 2]);
+            y[c + 2] = ek_dsp_clamp_s8(ek_dsp_rq_apply(a2, &r) + out_off, lo, hi);
+        }
+        {
+            const ek_dsp_rq_t r = ek_dsp_rq_make(&quant[c + 3]);
+            y[c + 3] = ek_dsp_clamp_s8(ek_dsp_rq_apply(a3, &r) + out_off, lo, hi);
+        }
     }
     for (r = 0; r < rest; ++r) {
         uint32_t acc;
@@ -53,7 +65,10 @@ static inline __attribute__((always_inline)) void dw_pixel(const int8_t *const *
         for (t = 0; t < n_taps; ++t) {
             acc += (uint32_t)((int32_t)w[t * rest + r] * (int32_t)taps[t][c]);
         }
-        y[c] = ek_dsp_output((int32_t)acc, &quant[c], params->output_offset, &params->act);
+        {
+            const ek_dsp_rq_t rq = ek_dsp_rq_make(&quant[c]);
+            y[c] = ek_dsp_clamp_s8(ek_dsp_rq_apply((int32_t)acc, &rq) + out_off, lo, hi);
+        }
     }
 }
 
@@ -66,6 +81,8 @@ ek_status_t ek_depthwise_conv2d_s8_dsp(const ek_context_t *ctx, const ek_dw_conv
     const int32_t in_h = input_dims->h, in_w = input_dims->w, in_c = input_dims->c;
     const int32_t k_h = filter_dims->h, k_w = filter_dims->w, n_taps = k_h * k_w;
     const int32_t out_h = output_dims->h, out_w = output_dims->w, out_c = output_dims->c;
+    /* copied once: the int8 output stores may alias anything, so the compiler would reload the fields */
+    const int32_t out_off = params->output_offset, lo = params->act.min, hi = params->act.max;
     const int8_t *taps[EK_DW_DSP_MAX_TAPS + 1];
     int8_t *pad_row;
     int32_t b, oy, ox, i;
@@ -104,9 +121,9 @@ ek_status_t ek_depthwise_conv2d_s8_dsp(const ek_context_t *ctx, const ek_dw_conv
                     }
                 }
                 if (n_taps == 9) {
-                    dw_pixel(taps, 9, out_c, filter, bias, quant, params, y);
+                    dw_pixel(taps, 9, out_c, filter, bias, quant, out_off, lo, hi, y);
                 } else {
-                    dw_pixel(taps, n_taps, out_c, filter, bias, quant, params, y);
+                    dw_pixel(taps, n_taps, out_c, filter, bias, quant, out_off, lo, hi, y);
                 }
             }
         }

@@ -73,7 +73,47 @@ static inline int32_t ek_dsp_requant(int32_t acc, int32_t multiplier, int32_t sh
     }
 }
 
-/* Requantize, add the output zero point, clamp to the fused activation's range. */
+/*
+ * The same rule A with the per-channel work hoisted out: ek_dsp_rq_make once per output channel, then
+ * ek_dsp_rq_apply per output value (branch-free; right == 0 gives mask = half = neg = 0, i.e. no rounding).
+ */
+typedef struct {
+    int32_t multiplier;
+    int32_t left;  /* max(shift, 0) */
+    int32_t right; /* max(-shift, 0) */
+    uint32_t mask; /* 2^right - 1 */
+    uint32_t half; /* 2^(right - 1), or 0 */
+    uint32_t neg;  /* 1 when right > 0: negative values round half away from zero */
+} ek_dsp_rq_t;
+
+static inline ek_dsp_rq_t ek_dsp_rq_make(const ek_quant_t *q)
+{
+    ek_dsp_rq_t r;
+    r.multiplier = q->multiplier;
+    r.left = q->shift > 0 ? q->shift : 0;
+    r.right = q->shift > 0 ? 0 : -q->shift;
+    r.mask = (uint32_t)(((uint64_t)1 << r.right) - 1u);
+    r.half = r.mask - (r.mask >> 1);
+    r.neg = r.right > 0 ? 1u : 0u;
+    return r;
+}
+
+static inline int32_t ek_dsp_rq_apply(int32_t acc, const ek_dsp_rq_t *r)
+{
+    const int32_t x = (int32_t)((uint32_t)acc << r->left);
+    const int32_t hi = (int32_t)(((int64_t)x * r->multiplier + ((int64_t)1 << 30)) >> 31);
+    const uint32_t low = ((uint32_t)hi & r->mask) + r->half - (((uint32_t)hi >> 31) & r->neg);
+    return (hi >> r->right) + (int32_t)(low >> r->right);
+}
+
+/* Add the output zero point and clamp to the fused activation's [lo, hi]. */
+static inline int8_t ek_dsp_clamp_s8(int32_t y, int32_t lo, int32_t hi)
+{
+    y = y < lo ? lo : y;
+    return (int8_t)(y > hi ? hi : y);
+}
+
+/* Requantize, add the output zero point, clamp to the fused activation's range (one-off values). */
 static inline int8_t ek_dsp_output(int32_t acc, const ek_quant_t *q, int32_t output_offset, const ek_act_t *act)
 {
     const int32_t y = ek_dsp_requant(acc, q->multiplier, q->shift) + output_offset;
@@ -83,17 +123,17 @@ static inline int8_t ek_dsp_output(int32_t acc, const ek_quant_t *q, int32_t out
 /*
  * Sign-extend n int8 values into the dual-MAC order: per group of 4 values x0..x3, the word (x0, x2) then the
  * word (x1, x3), exactly what SXTB16 and SXTB16 ROR #8 give, so the packed weights need the same two
- * instructions and no reordering. The last partial group is zero-filled: dst gets 2 * ceil(n / 4) words and
- * src is never read past n.
+ * instructions and no reordering. Group g goes to dst[g * stride], dst[g * stride + 1] (stride 4 interleaves
+ * two pixels). The last partial group is zero-filled; src is never read past n.
  */
-static inline void ek_dsp_unpack_s8(const int8_t *src, int32_t n, int32_t *dst)
+static inline void ek_dsp_unpack_s8(const int8_t *src, int32_t n, int32_t *dst, int32_t stride)
 {
     int32_t k = 0;
     for (; k + 4 <= n; k += 4) {
         const int32_t v = ek_dsp_read4(src + k);
         dst[0] = __sxtb16(v);
         dst[1] = ek_dsp_sxtb16_ror8(v);
-        dst += 2;
+        dst += stride;
     }
     if (k < n) {
         int8_t tail[4] = {0, 0, 0, 0};

@@ -1,7 +1,8 @@
 /*
  * FULLY_CONNECTED, int8, Cortex-M DSP extension (SMLAD): same arguments and bytes as ek_fully_connected_s8,
  * with two offline transformations made by the generator (converters/c_codegen/dsp.py):
- *   filter  each of the O rows padded with zeros to K4 = K rounded up to a multiple of 4 bytes;
+ *   filter  each of the O rows padded with zeros to K4 = K rounded up to a multiple of 4 bytes, then rows
+ *           4j .. 4j + 3 interleaved by groups of 4 bytes (16 bytes per group); the O % 4 last rows stay alone;
  *   bias    bias[o] + input_offset * sum_d w[o,d] + K * input_offset * filter_offset: every term of TFLM's
  *           sum_d (w + filter_offset)(x + input_offset) + bias that does not depend on the input, so the int32
  *           accumulator is identical before requantization (all sums modulo 2^32, as TFLM's int32 wraps).
