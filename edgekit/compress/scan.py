@@ -154,4 +154,28 @@ def scan(model: Any, recipe: Recipe | None = None, name: str = "model") -> ScanR
     kinds = {s.kind for s in recipe.steps} if recipe is not None else {"prune", "qat"}
     cons = _consumers(model)
     findings = [f for layer in model.layers for rule in RULES for f in rule(model, layer, cons, kinds)]
+    if recipe is not None:
+        findings += _m_by_n_findings(model, recipe)
     return ScanReport(model=name, findings=tuple(findings))
+
+
+def _m_by_n_findings(model: Any, recipe: Recipe) -> list[Finding]:
+    """TF-MOT silently leaves a layer dense when its kernel's input axis does not split into groups of n."""
+    from edgekit.compress.recipe import PruneStep, parse_m_by_n
+
+    out = []
+    for step in recipe.steps:
+        if not isinstance(step, PruneStep) or not step.m_by_n:
+            continue
+        n = parse_m_by_n(step.m_by_n)[1]
+        for layer in model.layers:
+            if type(layer).__name__ not in ("Conv2D", "Dense") or not tfmot.is_prunable(layer):
+                continue
+            channels = int(layer.get_weights()[0].shape[-2])
+            if channels % n:
+                out.append(Finding(layer.name, type(layer).__name__, "info",
+                                   f"{step.m_by_n} sparsity needs input channels in groups of {n}, this layer "
+                                   f"has {channels}: TF-MOT leaves it dense",
+                                   f"nothing to do for a small first layer; otherwise make its input channels a "
+                                   f"multiple of {n}"))
+    return out

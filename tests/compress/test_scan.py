@@ -72,3 +72,13 @@ def test_keras3_model_refused(keras3_model_file) -> None:
 
     with pytest.raises(BadInputError, match="saved by Keras 3.*tf_keras"):
         load_keras_model(keras3_model_file)
+
+
+def test_two_four_on_a_single_channel_input_is_reported(float_model) -> None:
+    from edgekit.compress.recipe import recipe_from_flags
+    from edgekit.compress.scan import scan
+
+    report = scan(float_model, recipe_from_flags(m_by_n="2:4"))
+    notes = [f for f in report.findings if "groups of 4" in f.problem]
+    assert [(f.layer, f.severity) for f in notes] == [("conv1", "info")]
+    assert "has 1" in notes[0].problem
