@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 @click.command(name="optimize")
 @click.argument("model", type=click.Path(path_type=Path))
 @click.option("--data", "data_spec", required=True, help=".npz with x_train/y_train/x_val/y_val, or module:function.")
-@click.option("--recipe", "recipe_path", type=click.Path(path_type=Path), help="TOML recipe (see docs); "
+@click.option("--recipe", "recipe_path", type=click.Path(path_type=Path), help="TOML recipe (e.g. examples/digits/recipe.toml); "
               "or use the step flags below.")
 @click.option("--prune", type=float, help="Magnitude pruning to this sparsity, in (0, 1).")
 @click.option("--m-by-n", "m_by_n", help="Structured sparsity instead, e.g. 2:4.")
