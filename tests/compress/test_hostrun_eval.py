@@ -56,3 +56,35 @@ def test_convert_then_eval_finds_the_keras_model(float_model_file, data_spec, tm
     assert [r["runtime"].split()[0] for r in rows] == ["tf_keras", "ai-edge-litert"]
     assert abs(rows[0]["accuracy"] - rows[1]["accuracy"]) <= 0.02
     assert "difference" in capsys.readouterr().out
+
+
+def test_falls_back_to_tflite_runtime(ptq_tflite, digits_data, monkeypatch) -> None:
+    """Where ai-edge-litert is missing, the tflite_runtime module is used through the same interface.
+    (tflite-runtime itself is not installable here: its module is served by LiteRT's classes.)"""
+    import types
+
+    from ai_edge_litert import interpreter as litert
+
+    fake = types.ModuleType("tflite_runtime.interpreter")
+    fake.Interpreter, fake.OpResolverType = litert.Interpreter, litert.OpResolverType
+    monkeypatch.setitem(sys.modules, "ai_edge_litert.interpreter", None)  # import now raises ImportError
+    monkeypatch.setitem(sys.modules, "tflite_runtime", types.ModuleType("tflite_runtime"))
+    monkeypatch.setitem(sys.modules, "tflite_runtime.interpreter", fake)
+    host = HostModel(ptq_tflite)
+    assert host.backend == "tflite-runtime"
+    np.testing.assert_array_equal(host.predict(digits_data.x_val[:5]),
+                                  HostModelLiteRT(ptq_tflite, monkeypatch).predict(digits_data.x_val[:5]))
+
+
+def HostModelLiteRT(path, monkeypatch) -> HostModel:  # noqa: N802 - reads as the class it builds
+    monkeypatch.delitem(sys.modules, "ai_edge_litert.interpreter")
+    return HostModel(path)
+
+
+def test_no_runtime_is_a_clear_error(ptq_tflite, monkeypatch) -> None:
+    from edgekit.errors import EnvironmentError_
+
+    monkeypatch.setitem(sys.modules, "ai_edge_litert.interpreter", None)
+    monkeypatch.setitem(sys.modules, "tflite_runtime.interpreter", None)
+    with pytest.raises(EnvironmentError_, match="pip install ai-edge-litert"):
+        HostModel(ptq_tflite)
