@@ -6,19 +6,31 @@ from pathlib import Path
 from typing import Any
 
 from edgekit.compress import steps as step_fns
-from edgekit.compress.data import Dataset, check_against_model
-from edgekit.compress.recipe import Recipe, describe_step
+from edgekit.compress.data import Dataset, check_against_model, load_data
+from edgekit.compress.models import load_keras_model
+from edgekit.compress.recipe import Recipe, describe_step, load_recipe
 from edgekit.compress.report import CompressReport, StepReport, layer_stats, param_count
 from edgekit.compress.scan import scan
 from edgekit.compress.train import accuracy
 from edgekit.errors import UnsupportedError
 
 
-def compress(model: Any, recipe: Recipe, data: Dataset, *, name: str = "model", progress: bool = True,
-             base: Path | None = None) -> tuple[Any, CompressReport]:
+def compress(model: Any, recipe: Recipe | str | Path, data: Dataset | str | Path, *, name: str = "model",
+             progress: bool = True, base: Path | None = None) -> tuple[Any, CompressReport]:
     """Run every step of ``recipe`` in order; returns the final model (QAT-wrapped if the recipe ends in
     QAT) and a report. The compatibility scan runs first; its errors stop the run before any training.
-    ``base`` resolves relative paths in the recipe (a distillation student), e.g. the recipe's folder."""
+
+    ``model`` is a tf_keras model or its file; ``recipe`` a Recipe or a TOML path; ``data`` a Dataset, an
+    .npz path or ``module:function``. ``base`` resolves relative paths inside the recipe (a distillation
+    student); it defaults to the recipe file's folder."""
+    if not isinstance(recipe, Recipe):
+        base = base or Path(recipe).parent
+        recipe = load_recipe(recipe)
+    if not isinstance(data, Dataset):
+        data = load_data(data)
+    if isinstance(model, str | Path):
+        name = str(model) if name == "model" else name
+        model = load_keras_model(model)
     found = scan(model, recipe, name)
     if found.errors:
         first = found.errors[0]

@@ -93,3 +93,13 @@ def test_cluster_preserving_qat_after_sparse_clustering(float_model, digits_data
         assert np.mean(w == 0) >= 0.45, name
         assert max(len(np.unique(w[c])) for c in range(w.shape[0])) <= 8 + 1, name  # 8 centroids + the zero
     assert report.steps[-1].accuracy_after > 0.8
+
+
+def test_one_call_api_takes_files(float_model_file, data_spec, tmp_path) -> None:
+    import edgekit.compress
+
+    (tmp_path / "r.toml").write_text('[[step]]\nkind = "prune"\nsparsity = 0.5\nepochs = 1\n')
+    model, report = edgekit.compress.compress(float_model_file, tmp_path / "r.toml", data_spec, progress=False)
+    assert report.model == str(float_model_file) and report.recipe == str(tmp_path / "r.toml")
+    assert [s.step for s in report.steps] == ["float", "prune"]
+    assert min(ls.sparsity for ls in report.steps[-1].layers if ls.kind != "DepthwiseConv2D") >= 0.49
