@@ -145,8 +145,10 @@ def dw_supported(model: Model, op: Operator) -> bool:
 
 
 def dw_scratch(model: Model, op: Operator) -> int:
-    """== ek_depthwise_conv2d_s8_dsp_buffer_size(): one row of zero points."""
-    return round4(model.tensor(op.inputs[0]).shape[-1])
+    """== ek_depthwise_conv2d_s8_dsp_buffer_size(): one row of zero points + 24 bytes of requantization
+    constants (ek_dsp_rq_t) per channel."""
+    c = model.tensor(op.inputs[0]).shape[-1]
+    return round4(c) + 24 * c
 
 
 def dw_pack(weights: np.ndarray) -> np.ndarray:

@@ -7,7 +7,8 @@
  *           then the C % 4 remaining channels as [tap][channel];
  *   bias    bias[o] + input_offset * sum_t w[t,o] (modulo 2^32), never NULL.
  * Taps outside the image read the input zero point, which the folded bias cancels, so the int32 accumulator
- * equals TFLM's exactly. Scratch: one row of C_in bytes of the zero point.
+ * equals TFLM's exactly. Scratch: one row of C_in bytes of the zero point (rounded up to 4), then the
+ * per-channel requantization constants (sizeof(ek_dsp_rq_t) = 24 bytes per channel), made once per call.
  */
 #ifndef EK_DEPTHWISE_CONV2D_S8_DSP_H
 #define EK_DEPTHWISE_CONV2D_S8_DSP_H
@@ -26,7 +27,7 @@ ek_status_t ek_depthwise_conv2d_s8_dsp(const ek_context_t *ctx, const ek_dw_conv
                                        const ek_dims_t *bias_dims, const int32_t *bias,
                                        const ek_dims_t *output_dims, int8_t *output);
 
-/* Scratch bytes: C_in rounded up to 4. filter_dims are the unreordered [1, KH, KW, C_out]. */
+/* Scratch bytes: C_in rounded up to 4, + 24 * C_in. filter_dims are the unreordered [1, KH, KW, C_out]. */
 int32_t ek_depthwise_conv2d_s8_dsp_buffer_size(const ek_dims_t *input_dims, const ek_dims_t *filter_dims);
 
 #ifdef __cplusplus

@@ -41,6 +41,34 @@ static inline int32_t ek_dsp_sxtb16_ror8(int32_t x)
 }
 #endif
 
+/* PKHBT a, b, LSL #16: low halfword of a, low halfword of b on top. PKHTB b, a, ASR #16: high halfword of a at
+   the bottom, high halfword of b on top. GCC 12 does not form either from the C expression. */
+#if EK_DSP_NATIVE
+static inline int32_t ek_dsp_pack_lo(int32_t a, int32_t b)
+{
+    int32_t r;
+    __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(a), "r"(b));
+    return r;
+}
+
+static inline int32_t ek_dsp_pack_hi(int32_t a, int32_t b)
+{
+    int32_t r;
+    __asm__("pkhtb %0, %2, %1, asr #16" : "=r"(r) : "r"(a), "r"(b));
+    return r;
+}
+#else
+static inline int32_t ek_dsp_pack_lo(int32_t a, int32_t b)
+{
+    return (int32_t)(((uint32_t)a & 0xFFFFu) | ((uint32_t)b << 16));
+}
+
+static inline int32_t ek_dsp_pack_hi(int32_t a, int32_t b)
+{
+    return (int32_t)(((uint32_t)a >> 16) | ((uint32_t)b & 0xFFFF0000u));
+}
+#endif
+
 /* Four int8 values as one word (little-endian); an unaligned LDR on Armv7E-M. */
 static inline int32_t ek_dsp_read4(const int8_t *p)
 {
