@@ -27,6 +27,8 @@ from edgekit.package.project import Project, TensorSpec
 
 SCHEMA = "edgekit-bench/1"
 MAX_RECOVERIES = 3
+# refusals that mean the device restarted and lost the uploaded input (its boot line was taken as a reply)
+LOST_STATE = ("no complete input loaded", "db load N must come before data")
 
 
 @dataclass
@@ -189,6 +191,8 @@ def bench_link(link: DeviceLink, project: Project, samples: Sequence[bytes], run
                 lines = link.command(f"infer {runs} {warmup}")
                 break
             except (DeviceReset, DeviceRefused) as e:
+                if isinstance(e, DeviceRefused) and not any(s in str(e) for s in LOST_STATE):
+                    raise  # a real refusal (e.g. the model's own status code): retrying cannot help
                 recoveries += 1
                 result.resets = link.stats.resets
                 if recoveries > MAX_RECOVERIES:
