@@ -105,11 +105,12 @@ def conv_supported(model: Model, op: Operator) -> bool:
 
 
 def conv_scratch(model: Model, op: Operator) -> int:
-    """== ek_conv2d_s8_dsp_buffer_size()."""
+    """== ek_conv2d_s8_dsp_buffer_size(): two unpacked patches, 24 bytes of requantization constants
+    (ek_dsp_rq_t) per output channel, and an int8 patch unless the input is read directly."""
     w = model.tensor(op.inputs[1])
     k4 = round4(w.shape[1] * w.shape[2] * w.shape[3])
     direct = w.shape[1] == 1 and w.shape[2] == 1 and _conv_pads(model, op) == (0, 0)
-    return 4 * k4 if direct else 5 * k4
+    return 4 * k4 + 24 * w.shape[0] + (0 if direct or w.shape[3] % 4 == 0 else k4)
 
 
 def conv_emit(ctx: EmitContext, op: Operator) -> OpEmission:

@@ -11,8 +11,44 @@ int32_t ek_conv2d_s8_dsp_buffer_size(const ek_conv_params_t *params, const ek_di
                                      const ek_dims_t *filter_dims)
 {
     const int32_t k4 = EK_DSP_ROUND4(filter_dims->h * filter_dims->w * filter_dims->c);
+    const int32_t rq = (int32_t)sizeof(ek_dsp_rq_t) * filter_dims->n;
     (void)input_dims;
-    return conv_direct(params, filter_dims) ? 4 * k4 : 5 * k4;
+    return 4 * k4 + rq + (conv_direct(params, filter_dims) || filter_dims->c % 4 == 0 ? 0 : k4);
+}
+
+/*
+ * Channels a multiple of 4: each tap's C_in bytes are whole groups, so the patch is unpacked straight from the
+ * input rows into dst (stride 4 words per group), taps outside the image as the unpacked zero-point word pair.
+ */
+static void conv_unpack_taps(const ek_conv_params_t *params, const ek_dims_t *input_dims, const int8_t *input,
+                             const ek_dims_t *filter_dims, int32_t b, int32_t oy, int32_t ox, int32_t pad_e,
+                             int32_t pad_o, int32_t *dst)
+{
+    const int32_t in_h = input_dims->h, in_w = input_dims->w, in_c = input_dims->c;
+    const int32_t k_h = filter_dims->h, k_w = filter_dims->w, groups = in_c / 4;
+    const int32_t y0 = oy * params->stride_h - params->pad_h, x0 = ox * params->stride_w - params->pad_w;
+    int32_t ky, kx, g;
+    for (ky = 0; ky < k_h; ++ky) {
+        const int32_t iy = y0 + ky * params->dilation_h;
+        for (kx = 0; kx < k_w; ++kx) {
+            const int32_t ix = x0 + kx * params->dilation_w;
+            if (iy < 0 || iy >= in_h || ix < 0 || ix >= in_w) {
+                for (g = 0; g < groups; ++g) {
+                    dst[0] = pad_e;
+                    dst[1] = pad_o;
+                    dst += 4;
+                }
+            } else {
+                const int8_t *src = input + (((int32_t)b * in_h + iy) * in_w + ix) * in_c;
+                for (g = 0; g < groups; ++g) {
+                    const int32_t v = ek_dsp_read4(src + 4 * g);
+                    dst[0] = __sxtb16(v);
+                    dst[1] = ek_dsp_sxtb16_ror8(v);
+                    dst += 4;
+                }
+            }
+        }
+    }
 }
 
 /* The int8 patch of output pixel (b, oy, ox) in [KH][KW][C_in] order; taps outside the image hold pad. */
@@ -117,9 +153,10 @@ ek_status_t ek_conv2d_s8_dsp(const ek_context_t *ctx, const ek_conv_params_t *pa
     const int32_t out_off = params->output_offset, lo = params->act.min, hi = params->act.max;
     const int8_t pad = (int8_t)(-params->input_offset);
     const int8_t *last_row = filter + (int32_t)(out_c - 1) * k4; /* an odd last channel's own row */
-    int32_t *xs;
+    int32_t *xs, pad_e, pad_o;
+    ek_dsp_rq_t *rq;
     int8_t *patch;
-    int32_t p;
+    int32_t p, o;
 
     if (filter_dims->c != in_c || filter_dims->n != out_c || input_dims->n != output_dims->n || bias == NULL ||
         stride_h < 1 || stride_w < 1 || params->dilation_h < 1 || params->dilation_w < 1 ||
@@ -130,47 +167,57 @@ ek_status_t ek_conv2d_s8_dsp(const ek_context_t *ctx, const ek_conv_params_t *pa
         return EK_ERR_SCRATCH;
     }
     xs = (int32_t *)ctx->buf;
-    patch = (int8_t *)(xs + k4); /* after the 2 x K4 int16 values */
+    rq = (ek_dsp_rq_t *)(void *)(xs + k4); /* after the 2 x K4 int16 values */
+    patch = (int8_t *)(rq + out_c);
+    for (o = 0; o < out_c; ++o) {
+        rq[o] = ek_dsp_rq_make(&quant[o]); /* once per call, not once per output pixel */
+    }
+    {
+        const int32_t pad_word = (int32_t)((uint32_t)(uint8_t)pad * 0x01010101u);
+        pad_e = __sxtb16(pad_word);
+        pad_o = ek_dsp_sxtb16_ror8(pad_word);
+    }
 
     for (p = 0; p < pixels; p += 2) {
         const int32_t two = p + 1 < pixels;
         int8_t *y0 = output + (int32_t)p * out_c;
-        int32_t i, o;
+        int32_t i;
         for (i = 0; i <= two; ++i) {
             const int32_t q = p + i, ox = q % out_w, oy = (q / out_w) % out_h, b = q / (out_w * out_h);
-            const int8_t *src;
             if (direct) {
-                src = input + (((int32_t)b * in_h + oy * stride_h) * in_w + ox * stride_w) * in_c;
+                ek_dsp_unpack_s8(input + (((int32_t)b * in_h + oy * stride_h) * in_w + ox * stride_w) * in_c, k,
+                                 xs + 2 * i, 4);
+            } else if (in_c % 4 == 0) {
+                conv_unpack_taps(params, input_dims, input, filter_dims, b, oy, ox, pad_e, pad_o, xs + 2 * i);
             } else {
                 conv_im2col(params, input_dims, input, filter_dims, b, oy, ox, pad, patch);
-                src = patch;
+                ek_dsp_unpack_s8(patch, k, xs + 2 * i, 4);
             }
-            ek_dsp_unpack_s8(src, k, xs + 2 * i, 4);
         }
         for (o = 0; o + 2 <= out_c; o += 2) {
-            const ek_dsp_rq_t r0 = ek_dsp_rq_make(&quant[o]), r1 = ek_dsp_rq_make(&quant[o + 1]);
             const int8_t *w = filter + (int32_t)o * k4;
             if (two) {
                 int32_t acc[4];
                 acc[0] = acc[1] = bias[o];
                 acc[2] = acc[3] = bias[o + 1];
                 conv_block22(xs, w, groups, acc);
-                y0[o] = ek_dsp_clamp_s8(ek_dsp_rq_apply(acc[0], &r0) + out_off, lo, hi);
-                y0[out_c + o] = ek_dsp_clamp_s8(ek_dsp_rq_apply(acc[1], &r0) + out_off, lo, hi);
-                y0[o + 1] = ek_dsp_clamp_s8(ek_dsp_rq_apply(acc[2], &r1) + out_off, lo, hi);
-                y0[out_c + o + 1] = ek_dsp_clamp_s8(ek_dsp_rq_apply(acc[3], &r1) + out_off, lo, hi);
+                y0[o] = ek_dsp_clamp_s8(ek_dsp_rq_apply(acc[0], &rq[o]) + out_off, lo, hi);
+                y0[out_c + o] = ek_dsp_clamp_s8(ek_dsp_rq_apply(acc[1], &rq[o]) + out_off, lo, hi);
+                y0[o + 1] = ek_dsp_clamp_s8(ek_dsp_rq_apply(acc[2], &rq[o + 1]) + out_off, lo, hi);
+                y0[out_c + o + 1] = ek_dsp_clamp_s8(ek_dsp_rq_apply(acc[3], &rq[o + 1]) + out_off, lo, hi);
             } else {
-                y0[o] = ek_dsp_clamp_s8(ek_dsp_rq_apply(conv_dot(xs, w, 8, groups, bias[o]), &r0) + out_off, lo, hi);
-                y0[o + 1] = ek_dsp_clamp_s8(ek_dsp_rq_apply(conv_dot(xs, w + 4, 8, groups, bias[o + 1]), &r1) +
-                                            out_off, lo, hi);
+                y0[o] = ek_dsp_clamp_s8(ek_dsp_rq_apply(conv_dot(xs, w, 8, groups, bias[o]), &rq[o]) + out_off, lo,
+                                        hi);
+                y0[o + 1] = ek_dsp_clamp_s8(
+                    ek_dsp_rq_apply(conv_dot(xs, w + 4, 8, groups, bias[o + 1]), &rq[o + 1]) + out_off, lo, hi);
             }
         }
         if (o < out_c) {
-            const ek_dsp_rq_t r0 = ek_dsp_rq_make(&quant[o]);
-            y0[o] = ek_dsp_clamp_s8(ek_dsp_rq_apply(conv_dot(xs, last_row, 4, groups, bias[o]), &r0) + out_off, lo, hi);
+            y0[o] = ek_dsp_clamp_s8(ek_dsp_rq_apply(conv_dot(xs, last_row, 4, groups, bias[o]), &rq[o]) + out_off,
+                                    lo, hi);
             if (two) {
                 y0[out_c + o] = ek_dsp_clamp_s8(
-                    ek_dsp_rq_apply(conv_dot(xs + 2, last_row, 4, groups, bias[o]), &r0) + out_off, lo, hi);
+                    ek_dsp_rq_apply(conv_dot(xs + 2, last_row, 4, groups, bias[o]), &rq[o]) + out_off, lo, hi);
             }
         }
     }

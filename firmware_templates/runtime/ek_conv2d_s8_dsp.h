@@ -9,7 +9,8 @@
  * folded bias cancels: the int32 accumulator equals TFLM's exactly, before requantization.
  * Two output pixels are computed together: their patches are sign-extended once into int16 pairs in the
  * scratch buffer, then each weight word feeds four SMLADs (2 pixels x 2 output channels).
- * Scratch: ek_conv2d_s8_dsp_buffer_size(); a 1x1 kernel without padding reads the input pixels directly.
+ * Scratch: ek_conv2d_s8_dsp_buffer_size(); a 1x1 kernel without padding, or C_in a multiple of 4, unpacks the
+ * input pixels directly (no int8 patch).
  */
 #ifndef EK_CONV2D_S8_DSP_H
 #define EK_CONV2D_S8_DSP_H
@@ -25,8 +26,9 @@ ek_status_t ek_conv2d_s8_dsp(const ek_context_t *ctx, const ek_conv_params_t *pa
                              const int8_t *filter, const ek_dims_t *bias_dims, const int32_t *bias,
                              const ek_dims_t *output_dims, int8_t *output);
 
-/* Scratch bytes: 4 * K4 (two unpacked patches), plus K4 for the int8 patch unless the kernel is 1x1 with no
-   padding. filter_dims are the unpadded [C_out, KH, KW, C_in]. */
+/* Scratch bytes: 4 * K4 (two unpacked patches) + 24 * C_out (requantization constants, made once per call), plus
+   K4 for an int8 patch when C_in is not a multiple of 4 and the kernel is not 1x1 without padding.
+   filter_dims are the unpadded [C_out, KH, KW, C_in]. */
 int32_t ek_conv2d_s8_dsp_buffer_size(const ek_conv_params_t *params, const ek_dims_t *input_dims,
                                      const ek_dims_t *filter_dims);
 

@@ -133,7 +133,7 @@ def test_buffer_size_twins_equal_the_generator(tmp_path: Path) -> None:
                  "#include \"ek_depthwise_conv2d_s8_dsp.h\"\n#include \"ek_fully_connected_s8_dsp.h\"\n"
                  "int main(void) {\n" + "\n".join(lines) + "\nreturn 0;\n}\n", DSP_SOURCES)
     assert [int(v) for v in out.split()] == expected
-    assert expected[0] == 8 + 24 * 7 and expected[2] == 5 * 28 and expected[3] == 4 * 8
+    assert expected[0] == 8 + 24 * 7 and expected[2] == 5 * 28 + 24 * 5 and expected[3] == 4 * 8 + 24 * 4
 
 
 def test_mlperf_scratch_figures(tmp_path: Path) -> None:
@@ -144,9 +144,9 @@ def test_mlperf_scratch_figures(tmp_path: Path) -> None:
     dsp_scratch = scratch_requirements(model, "dsp")
     assert scratch_requirements(model, "portable") == {}
     assert sorted(dsp_scratch) == [op.index for op in model.operators if op.op in dsp.DSP_VARIANTS]
-    # 1x1 pointwise convs read the input directly: two unpacked 64-channel patches, no int8 patch
+    # 1x1 pointwise convs read the input directly: two unpacked 64-channel patches + constants, no int8 patch
     pw = [op for op in model.operators if op.op == "CONV_2D" and model.tensor(op.inputs[1]).shape[1] == 1]
-    assert pw and all(dsp_scratch[op.index] == 4 * 64 for op in pw)
+    assert pw and all(dsp_scratch[op.index] == 4 * 64 + 24 * 64 for op in pw)
 
 
 @pytest.mark.parametrize("flags", [M4, ["arm-none-eabi-gcc", "-mcpu=cortex-m3", "-mthumb", "-std=c99", "-O2",

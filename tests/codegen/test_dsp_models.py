@@ -132,6 +132,7 @@ EDGE = {
     "dw_3ch_9x9_portable": lambda: _dw((1, 10, 10, 3), (9, 9), 1),  # 81 taps: above the DSP path's limit
     "conv_3x3_cin3_odd_out_zp-128": lambda: _conv((1, 5, 5, 3), (3, 3), 5, -128),
     "conv_1x1_direct_s2_cin6": lambda: _conv((1, 7, 7, 6), (1, 1), 4, 12, stride=2),
+    "conv_3x3_cin8_s2_taps_unpacked": lambda: _conv((1, 5, 7, 8), (3, 3), 3, -128, stride=2),
     "conv_1x1_batch2_odd_pixels": lambda: _conv((2, 3, 3, 8), (1, 1), 3, 127, act="RELU"),
     "conv_5x2_valid_cin1": lambda: _conv((1, 9, 6, 1), (5, 2), 7, -1, padding="VALID", act="RELU6"),
     "fc_zp_w_batch3_odd_units": lambda: _fc(3, 37, 5, -128, 3),
@@ -153,14 +154,15 @@ def test_plan_places_the_dsp_scratch(tmp_path: Path) -> None:
     """The planner reserves each DSP kernel's scratch during its op; the generated code points ek_ctx at it."""
     model = parse_model(EDGE["conv_3x3_cin3_odd_out_zp-128"](), "conv")
     scratch = scratch_requirements(model, "dsp")
-    assert scratch == {0: 5 * 28}  # K = 27 -> 28; 2 unpacked patches (4 * 28) + the int8 patch (28)
+    # K = 27 -> 28: 2 unpacked patches (4 * 28) + 5 channels' constants (24 each) + the int8 patch (28)
+    assert scratch == {0: 5 * 28 + 24 * 5}
     assert scratch_requirements(model, "portable") == {}
     assert scratch_requirements(model, "auto", cpu_dsp=True) == scratch
     plan = check_plan(model, alignment=16, dsp=True)
     buf = plan.scratch_of(0)
-    assert buf is not None and buf.size == 144 and (buf.first_op, buf.last_op) == (0, 0)
+    assert buf is not None and buf.size == 272 and (buf.first_op, buf.last_op) == (0, 0)
     gen = generate_c(model, plan, tmp_path / "gen", variant="dsp")
-    assert f"ek_ctx.buf = ek_arena + {buf.offset}; ek_ctx.size = 144;" in (gen.out_dir / "model.c").read_text()
+    assert f"ek_ctx.buf = ek_arena + {buf.offset}; ek_ctx.size = 272;" in (gen.out_dir / "model.c").read_text()
 
 
 def test_portable_variant_is_unchanged(tmp_path: Path) -> None:
