@@ -81,7 +81,8 @@ def child_run(name: str, model_path: Path, scale: float) -> dict:
     return {"recipe": name, "epochs": [s["epochs"] for s in doc["step"]], "compress_s": t1 - t0,
             "convert_s": t2 - t1, "peak_rss_before_mib": before, "peak_rss_mib": _peak_mib(),
             "float_accuracy": report.float_accuracy, "keras_accuracy": report.final_accuracy,
-            "int8_accuracy": int8, "tflite_bytes": len(result.tflite), "params": report.steps[-1].params}
+            "int8_accuracy": int8, "tflite_bytes": len(result.tflite), "params": report.steps[-1].params,
+            **{k: v for s in report.steps for k, v in s.extra.items()}}
 
 
 def _python() -> list[str]:
@@ -109,7 +110,7 @@ def main() -> int:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console()
+    console = Console(width=None if sys.stdout.isatty() else 150)  # the table is wider than 80 columns
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         model = Path(tmp) / "float.keras"
@@ -134,6 +135,11 @@ def main() -> int:
                       f"{r['peak_rss_mib']:.0f}", f"+{r['peak_rss_mib'] - r['peak_rss_before_mib']:.0f}",
                       f"{r['float_accuracy']:.4f}", f"{r['int8_accuracy']:.4f}", f"{r['tflite_bytes']:,}")
     console.print(table)
+    for r in rows:
+        if "student_from_scratch_accuracy" in r:
+            console.print(f"{r['recipe']}: the same student trained from scratch reaches "
+                          f"{r['student_from_scratch_accuracy']:.4f} (Keras), distilled {r['keras_accuracy']:.4f}")
+    console.print("wall times depend on the load of the machine; peak RSS is the process high-water mark")
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps({"cpus": os.cpu_count(), "rows": rows}, indent=2))
     console.print(f"wrote {args.json}")
