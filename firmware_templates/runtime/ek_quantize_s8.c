@@ -63,3 +63,18 @@ ek_status_t ek_requantize_s8(const ek_context_t *ctx, const ek_requantize_params
     }
     return EK_OK;
 }
+
+ek_status_t ek_requantize_table_s8(const ek_context_t *ctx, const int8_t *table, const ek_dims_t *input_dims,
+                                   const int8_t *input, const ek_dims_t *output_dims, int8_t *output)
+{
+    const int32_t size = ek_size(input_dims);
+    int32_t i;
+    (void)ctx;
+    if (size != ek_size(output_dims)) {
+        return EK_ERR_ARGUMENT;
+    }
+    for (i = 0; i < size; ++i) {
+        output[i] = table[(int32_t)input[i] + 128];
+    }
+    return EK_OK;
+}

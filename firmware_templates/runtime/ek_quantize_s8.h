@@ -34,6 +34,13 @@ ek_status_t ek_quantize_f32_s8(const ek_context_t *ctx, const ek_quantize_params
 ek_status_t ek_requantize_s8(const ek_context_t *ctx, const ek_requantize_params_t *params, const ek_dims_t *input_dims,
                              const int8_t *input, const ek_dims_t *output_dims, int8_t *output);
 
+/*
+ * int8 -> int8 requantization as a table: table[q + 128] is ek_requantize_s8's output for code q, computed by
+ * the generator with the same rule A arithmetic (converters/c_codegen/fixedpoint.py). Bit-exact, one load each.
+ */
+ek_status_t ek_requantize_table_s8(const ek_context_t *ctx, const int8_t *table, const ek_dims_t *input_dims,
+                                   const int8_t *input, const ek_dims_t *output_dims, int8_t *output);
+
 #ifdef __cplusplus
 }
 #endif

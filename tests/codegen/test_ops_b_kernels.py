@@ -342,24 +342,30 @@ def test_op_matches_tflm(name: str, ops_b_models: dict[str, Path], tmp_path: Pat
 
 
 Q4_CASES = sorted(n for n in CASES if n.startswith(("logistic_", "tanh_")))
-TABLE_CASES = sorted(n for n in CASES if n.startswith(("logistic_", "tanh_", "hard_swish_")))
+TABLE_CASES = sorted(n for n in CASES if n.startswith(("logistic_", "tanh_", "hard_swish_", "relu_", "requantize_")))
 
 
 @pytest.mark.parametrize("name", TABLE_CASES)
 def test_fixed_point_reference_kernels_match_tflm(name: str, ops_b_models: dict[str, Path], tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    """LOGISTIC/TANH/HARD_SWISH are emitted as tables by default; the fixed-point kernels must agree as well."""
-    from edgekit.converters.c_codegen.ops import hard_swish, logistic
+    """LOGISTIC/TANH/HARD_SWISH/RELU/int8 QUANTIZE are emitted as tables by default; the arithmetic kernels must
+    agree as well."""
+    from edgekit.converters.c_codegen.ops import hard_swish, logistic, quantize, relu
     from edgekit.converters.tflite_reader import read_model
 
-    monkeypatch.setattr(logistic, "USE_TABLE", False)
-    monkeypatch.setattr(hard_swish, "USE_TABLE", False)
+    for module in (logistic, hard_swish, relu, quantize):
+        monkeypatch.setattr(module, "USE_TABLE", False)
     path = ops_b_models[name]
     model = read_model(path)
     samples = _samples(model, CASES[name])
     exe = _generate_and_build(model, tmp_path)
     assert "_table_s8(" not in (tmp_path / "gen" / "model.c").read_text()
     assert _run_c(model, exe, samples, tmp_path) == _run_tflm(path, model, samples)
+    monkeypatch.undo()  # the default (tables) is what test_op_matches_tflm runs; check it is a table there
+    from edgekit.converters.c_codegen.generator import generate_c
+
+    generate_c(model, None, tmp_path / "table", force=True)
+    assert "_table_s8(" in (tmp_path / "table" / "model.c").read_text()
 
 
 SOFTMAX_CASES = sorted(n for n in CASES if "softmax" in n)

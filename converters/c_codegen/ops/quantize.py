@@ -1,12 +1,19 @@
-"""QUANTIZE -> ek_quantize_f32_s8 (float32 -> int8) or ek_requantize_s8 (int8 -> int8), ARITHMETIC.md 3.11."""
+"""QUANTIZE -> ek_quantize_f32_s8 (float32 -> int8) or int8 -> int8 requantization, ARITHMETIC.md 3.11.
+
+int8 -> int8 is a pure function of the code: by default a 256-byte table built here with the exact rule A
+arithmetic (``ek_requantize_table_s8``); ``USE_TABLE = False`` emits the arithmetic kernel ``ek_requantize_s8``.
+"""
 
 from __future__ import annotations
 
+from edgekit.converters.c_codegen import fixedpoint as fp
 from edgekit.converters.c_codegen.quant import f32, qparams, quantize_multiplier
 from edgekit.converters.c_codegen.registry import EmitContext, OpEmission, register
 from edgekit.converters.c_codegen.support import OP_RULES, SUMMARY, Rule
 
 from edgekit.ir import Model, Operator
+
+USE_TABLE = True  # False: the arithmetic kernel (same bytes, slower, no table in flash)
 
 
 def requantize_params(s_in: float, zp_in: int, s_out: float, zp_out: int) -> dict[str, object]:
@@ -16,6 +23,14 @@ def requantize_params(s_in: float, zp_in: int, s_out: float, zp_out: int) -> dic
         "output_zero_point": int(zp_out),
         "quant": {"multiplier": m, "shift": e},
     }
+
+
+def requantize_table(p: dict[str, object]) -> list[int]:
+    """ek_requantize_s8's output for every code -128..127."""
+    q = p["quant"]
+    assert isinstance(q, dict)
+    zi, zo = int(p["input_zero_point"]), int(p["output_zero_point"])  # type: ignore[call-overload]
+    return [max(-128, min(127, fp.mbqm(c - zi, q["multiplier"], q["shift"]) + zo)) for c in range(-128, 128)]
 
 
 @register("QUANTIZE", runtime=("ek_quantize_s8.c", "ek_quantize_s8.h"))
@@ -31,11 +46,13 @@ def emit(ctx: EmitContext, op: Operator) -> OpEmission:
         call = f"ek_quantize_f32_s8(&ek_ctx, &{params}, &{ctx.dims(x)}, {ctx.data(x, 'const float')}, {out})"
         return OpEmission(call=call, comment="float32 -> int8")
     s_in, zp_in = qparams(model, x)
-    params = ctx.define(
-        "ek_requantize_params_t", "requantize", requantize_params(s_in[0], zp_in[0], s_out[0], zp_out[0])
-    )
-    call = f"ek_requantize_s8(&ek_ctx, &{params}, &{ctx.dims(x)}, {ctx.data(x, 'const int8_t')}, {out})"
-    return OpEmission(call=call, comment="int8 -> int8")
+    p = requantize_params(s_in[0], zp_in[0], s_out[0], zp_out[0])
+    io = f"&{ctx.dims(x)}, {ctx.data(x, 'const int8_t')}, {out}"
+    if USE_TABLE:
+        table = ctx.array("int8_t", "table", requantize_table(p))
+        return OpEmission(call=f"ek_requantize_table_s8(&ek_ctx, {table}, {io})", comment="int8 -> int8, table")
+    params = ctx.define("ek_requantize_params_t", "requantize", p)
+    return OpEmission(call=f"ek_requantize_s8(&ek_ctx, &{params}, {io})", comment="int8 -> int8")
 
 
 def _types(model: Model, op: Operator) -> str | None:

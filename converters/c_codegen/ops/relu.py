@@ -1,16 +1,21 @@
 """RELU / RELU6 (standalone int8) -> ek_relu_s8 / ek_relu6_s8, as TFLM's activations.cc.
 
-RELU requantizes from the input to the output scale; RELU6 only clamps in the input's codes.
+RELU requantizes from the input to the output scale; RELU6 only clamps in the input's codes. RELU is a pure
+function of the code, emitted by default as a 256-byte table built with the exact rule A arithmetic
+(``USE_TABLE = False``: the arithmetic kernel).
 """
 
 from __future__ import annotations
 
 import numpy as np
+from edgekit.converters.c_codegen import fixedpoint as fp
 from edgekit.converters.c_codegen.quant import qparams, quantize_multiplier, round_away
 from edgekit.converters.c_codegen.registry import EmitContext, OpEmission, register
 from edgekit.converters.c_codegen.support import OP_RULES, SUMMARY, _int8
 
 from edgekit.ir import Operator
+
+USE_TABLE = True  # False: the arithmetic kernel (same bytes, slower, no table in flash)
 
 
 def relu_params(s_in: float, zp_in: int, s_out: float, zp_out: int) -> dict[str, object]:
@@ -22,6 +27,15 @@ def relu_params(s_in: float, zp_in: int, s_out: float, zp_out: int) -> dict[str,
         "quant": {"multiplier": m, "shift": e},
         "act": {"min": max(-128, int(zp_out)), "max": 127},
     }
+
+
+def relu_table(p: dict[str, object]) -> list[int]:
+    """ek_relu_s8's output for every code -128..127."""
+    q, act = p["quant"], p["act"]
+    assert isinstance(q, dict) and isinstance(act, dict)
+    zi, zo = int(p["input_zero_point"]), int(p["output_zero_point"])  # type: ignore[call-overload]
+    return [max(act["min"], min(act["max"], zo + fp.mbqm(c - zi, q["multiplier"], q["shift"])))
+            for c in range(-128, 128)]
 
 
 def relu6_params(s_in: float, zp_in: int) -> dict[str, int]:
@@ -39,7 +53,11 @@ def _io(ctx: EmitContext, op: Operator) -> str:
 def emit_relu(ctx: EmitContext, op: Operator) -> OpEmission:
     s_in, zp_in = qparams(ctx.model, op.inputs[0])
     s_out, zp_out = qparams(ctx.model, op.outputs[0])
-    params = ctx.define("ek_relu_params_t", "relu", relu_params(s_in[0], zp_in[0], s_out[0], zp_out[0]))
+    p = relu_params(s_in[0], zp_in[0], s_out[0], zp_out[0])
+    if USE_TABLE:
+        table = ctx.array("int8_t", "table", relu_table(p))
+        return OpEmission(call=f"ek_relu_table_s8(&ek_ctx, {table}, {_io(ctx, op)})", comment="256-entry table")
+    params = ctx.define("ek_relu_params_t", "relu", p)
     return OpEmission(call=f"ek_relu_s8(&ek_ctx, &{params}, {_io(ctx, op)})")
 
 
