@@ -239,6 +239,29 @@ def fc_emit(ctx: EmitContext, op: Operator) -> OpEmission:
     return OpEmission(call=call, comment=f"{batches}x{depth} -> {units}, {kind}, DSP (SMLAD)")
 
 
+# -------------------------------------------------------------------------------------------------------- ADD
+
+
+def add_supported(model: Model, op: Operator) -> bool:
+    a, b = model.tensor(op.inputs[0]), model.tensor(op.inputs[1])
+    return tuple(a.shape) == tuple(b.shape)  # the broadcast walk stays on the portable kernel
+
+
+def add_scratch(model: Model, op: Operator) -> int:
+    """== ek_add_s8_dsp_buffer_size(): a 256-entry int32 table per input."""
+    return 2 * 256 * 4
+
+
+def add_emit(ctx: EmitContext, op: Operator) -> OpEmission:
+    """The portable emitter's parameters unchanged; only the kernel's name differs."""
+    from edgekit.converters.c_codegen.registry import emitters
+
+    emission = emitters()["ADD"].emit(ctx, op)
+    assert emission.call is not None and emission.call.startswith("ek_add_s8(")
+    return OpEmission(call="ek_add_s8_dsp(" + emission.call[len("ek_add_s8("):],
+                      comment=f"{emission.comment}, inputs tabulated per code")
+
+
 # ------------------------------------------------------------------------------------------------- selection
 
 
@@ -258,6 +281,7 @@ DSP_VARIANTS: dict[str, DspVariant] = {
     "CONV_2D": _variant("CONV_2D", "ek_conv2d_s8", conv_emit, conv_scratch, conv_supported),
     "DEPTHWISE_CONV_2D": _variant("DEPTHWISE_CONV_2D", "ek_depthwise_conv2d_s8", dw_emit, dw_scratch, dw_supported),
     "FULLY_CONNECTED": _variant("FULLY_CONNECTED", "ek_fully_connected_s8", fc_emit, fc_scratch, fc_supported),
+    "ADD": _variant("ADD", "ek_add_s8", add_emit, add_scratch, add_supported),
 }
 
 
