@@ -371,17 +371,19 @@ def test_fixed_point_reference_kernels_match_tflm(name: str, ops_b_models: dict[
 SOFTMAX_CASES = sorted(n for n in CASES if "softmax" in n)
 
 
-@pytest.mark.parametrize("threshold", [0, 1 << 30])
 @pytest.mark.parametrize("name", SOFTMAX_CASES)
-def test_softmax_table_and_fixed_point_kernels_match_tflm(name: str, threshold: int, ops_b_models: dict[str, Path],
-                                                           tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each softmax case through both kernels: the exp table (threshold 0) and the fixed point (threshold huge)."""
+def test_softmax_other_kernel_matches_tflm(name: str, ops_b_models: dict[str, Path], tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each softmax case through the kernel the default does not pick (test_op_matches_tflm runs the default):
+    the exp table for small tensors (threshold 0), the fixed point for large ones (threshold huge)."""
     from edgekit.converters.c_codegen.ops import softmax
     from edgekit.converters.tflite_reader import read_model
 
-    monkeypatch.setattr(softmax, "TABLE_MIN_ELEMENTS", threshold)
     path = ops_b_models[name]
     model = read_model(path)
+    default_is_table = model.tensor(model.inputs[0]).num_elements >= softmax.TABLE_MIN_ELEMENTS
+    threshold = 1 << 30 if default_is_table else 0
+    monkeypatch.setattr(softmax, "TABLE_MIN_ELEMENTS", threshold)
     samples = _samples(model, CASES[name])
     exe = _generate_and_build(model, tmp_path)
     assert ("ek_softmax_table_s8(" in (tmp_path / "gen" / "model.c").read_text()) == (threshold == 0)
