@@ -37,6 +37,7 @@ class Case:
     float_edges: bool = False  # add half-way points and NaN / inf to float inputs
     extremes: bool = True  # all -128 / all 127 samples (False where TFLM itself would abort)
     per_calib: tuple[tuple[float, float], ...] = field(default=())  # per-input calibration ranges
+    uint8_io: bool = False  # convert with uint8 inputs/outputs (QUANTIZE uint8 <-> int8 at the edges)
 
 
 def _set_softmax_beta(beta: float) -> Callable[[Any, Any], None]:
@@ -56,13 +57,14 @@ def _set_output_zero_point(zp: int) -> Callable[[Any, Any], None]:
     return edit
 
 
-def _int8_input(scale: float, zp: int) -> Callable[[Any, Any], None]:
-    """Turn the float input of a QUANTIZE-first model into int8: the QUANTIZE becomes int8 -> int8 (Requantize)."""
+def _int8_input(scale: float, zp: int, dtype: str = "INT8") -> Callable[[Any, Any], None]:
+    """Make the input of a QUANTIZE-first model an int8 (or uint8) tensor with this scale and zero point: the
+    QUANTIZE becomes a requantization."""
 
     def edit(s: Any, m: Any) -> None:
         sg = m.subgraphs[0]
         t = sg.tensors[sg.inputs[0]]
-        t.type = s.TensorType.INT8
+        t.type = getattr(s.TensorType, dtype)
         q = s.QuantizationParametersT()
         q.scale, q.zeroPoint = [scale], [zp]
         t.quantization = q
@@ -131,6 +133,11 @@ def _cases() -> list[Case]:
         Case("quant_softmax_dequant", lambda tf, x: tf.nn.softmax(x), ((4, 10),), (-7, 7), float_io=True,
              ops=("QUANTIZE", "SOFTMAX", "DEQUANTIZE"), float_edges=True),
     ]
+    # uint8 I/O (QUANTIZE uint8 -> int8 in, int8 -> uint8 out); the second with a rescaling uint8 input.
+    c.append(Case("u8_softmax", lambda tf, x: tf.nn.softmax(x), ((2, 128),), (-4, 3), uint8_io=True,
+                  ops=("QUANTIZE", "SOFTMAX", "QUANTIZE"), all_codes=True))
+    c.append(Case("u8_pad_rescaled", lambda tf, x: tf.pad(x, [[0, 0], [1, 0]]), ((2, 128),), (-2, 2), uint8_io=True,
+                  ops=("QUANTIZE", "PAD", "QUANTIZE"), all_codes=True, edit=_int8_input(0.0123, 200, "UINT8")))
     # QUANTIZE int8 -> int8 (Requantize): ratios < 0.5, with ties, and > 2.
     for i, (scale, zp) in enumerate(((0.004, -3), (0.0625, 5), (0.5, 0), (0.0117647, -128))):
         # PAD copies bytes, so every requantized value reaches the output unchanged.
@@ -219,8 +226,8 @@ def _convert(tf: Any, case: Case) -> bytes:
     conv.representative_dataset = representative
     conv.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
     if not case.float_io:
-        conv.inference_input_type = tf.int8
-        conv.inference_output_type = tf.int8
+        conv.inference_input_type = tf.uint8 if case.uint8_io else tf.int8
+        conv.inference_output_type = tf.uint8 if case.uint8_io else tf.int8
     data = conv.convert()
     if case.edit is not None:
         import flatbuffers
@@ -256,12 +263,13 @@ def _samples(model: Model, case: Case) -> list[list[np.ndarray]]:
         tensor = model.tensor(t)
         dtype = np.dtype(DTYPES[tensor.dtype][0])
         shape = tensor.shape
-        if dtype == np.int8:
+        if dtype in (np.int8, np.uint8):
+            lo, hi = (-128, 127) if dtype == np.int8 else (0, 255)
             for k in range(N_RANDOM):
-                samples[k].append(rng.integers(-128, 127, size=shape, endpoint=True).astype(np.int8))
+                samples[k].append(rng.integers(lo, hi, size=shape, endpoint=True).astype(dtype))
             if case.extremes:
-                samples[N_RANDOM].append(np.full(shape, -128, np.int8))
-                samples[N_RANDOM + 1].append(np.full(shape, 127, np.int8))
+                samples[N_RANDOM].append(np.full(shape, lo, dtype))
+                samples[N_RANDOM + 1].append(np.full(shape, hi, dtype))
         else:
             lo, hi = case.calib
             for k in range(N_RANDOM):
@@ -272,7 +280,7 @@ def _samples(model: Model, case: Case) -> list[list[np.ndarray]]:
     if case.all_codes:
         (t,) = model.inputs
         n = model.tensor(t).num_elements
-        codes = np.arange(-128, 128, dtype=np.int8)
+        codes = np.arange(256, dtype=np.uint8).view(np.dtype(DTYPES[model.tensor(t).dtype][0]))
         for start in range(0, 256, n):
             chunk = np.resize(np.roll(codes, -start), n)
             extra.append([chunk.reshape(model.tensor(t).shape)])

@@ -1,7 +1,9 @@
-"""QUANTIZE -> ek_quantize_f32_s8 (float32 -> int8) or int8 -> int8 requantization, ARITHMETIC.md 3.11.
+"""QUANTIZE -> ek_quantize_f32_s8 (float32 -> int8) or requantization, ARITHMETIC.md 3.11.
 
 int8 -> int8 is a pure function of the code: by default a 256-byte table built here with the exact rule A
 arithmetic (``ek_requantize_table_s8``); ``USE_TABLE = False`` emits the arithmetic kernel ``ek_requantize_s8``.
+The uint8 <-> int8 edges of models converted with uint8 I/O (TFLM's mixed-type Requantize) always use the
+table: it is indexed by the raw byte and holds the output's raw bytes, so one kernel serves every type pair.
 """
 
 from __future__ import annotations
@@ -25,12 +27,24 @@ def requantize_params(s_in: float, zp_in: int, s_out: float, zp_out: int) -> dic
     }
 
 
-def requantize_table(p: dict[str, object]) -> list[int]:
-    """ek_requantize_s8's output for every code -128..127."""
+TYPE_RANGE = {"int8": (-128, 127), "uint8": (0, 255)}
+
+
+def requantize_table(p: dict[str, object], src: str = "int8", dst: str = "int8") -> list[int]:
+    """Output byte (as int8) for every input byte, indexed like the kernel: entry b + 128 is input byte b.
+
+    TFLM Requantize<src, dst>: clamp(MBQM(q - zp_in, M, e) + zp_out) to dst's range (the uint8 <-> int8
+    same-scale fast path, an XOR with 0x80, gives the same bytes as this arithmetic)."""
     q = p["quant"]
     assert isinstance(q, dict)
     zi, zo = int(p["input_zero_point"]), int(p["output_zero_point"])  # type: ignore[call-overload]
-    return [max(-128, min(127, fp.mbqm(c - zi, q["multiplier"], q["shift"]) + zo)) for c in range(-128, 128)]
+    lo, hi = TYPE_RANGE[dst]
+    table = []
+    for b in range(-128, 128):
+        code = b & 0xFF if src == "uint8" else b
+        v = max(lo, min(hi, fp.mbqm(code - zi, q["multiplier"], q["shift"]) + zo))
+        table.append(v - 256 if v > 127 else v)
+    return table
 
 
 @register("QUANTIZE", runtime=("ek_quantize_s8.c", "ek_quantize_s8.h"))
@@ -48,23 +62,28 @@ def emit(ctx: EmitContext, op: Operator) -> OpEmission:
     s_in, zp_in = qparams(model, x)
     p = requantize_params(s_in[0], zp_in[0], s_out[0], zp_out[0])
     io = f"&{ctx.dims(x)}, {ctx.data(x, 'const int8_t')}, {out}"
-    if USE_TABLE:
-        table = ctx.array("int8_t", "table", requantize_table(p))
-        return OpEmission(call=f"ek_requantize_table_s8(&ek_ctx, {table}, {io})", comment="int8 -> int8, table")
+    src, dst = model.tensor(x).dtype, model.tensor(y).dtype
+    if USE_TABLE or (src, dst) != ("int8", "int8"):
+        table = ctx.array("int8_t", "table", requantize_table(p, src, dst))
+        return OpEmission(call=f"ek_requantize_table_s8(&ek_ctx, {table}, {io})", comment=f"{src} -> {dst}, table")
     params = ctx.define("ek_requantize_params_t", "requantize", p)
     return OpEmission(call=f"ek_requantize_s8(&ek_ctx, &{params}, {io})", comment="int8 -> int8")
 
 
+SUPPORTED = {("float32", "int8"), ("int8", "int8"), ("uint8", "int8"), ("int8", "uint8")}
+
+
 def _types(model: Model, op: Operator) -> str | None:
     src, dst = model.tensor(op.inputs[0]), model.tensor(op.outputs[0])
-    if src.dtype not in ("float32", "int8") or dst.dtype != "int8":
-        return f"converts {src.dtype} to {dst.dtype}; edgekit's QUANTIZE handles float32 -> int8 and int8 -> int8"
+    if (src.dtype, dst.dtype) not in SUPPORTED:
+        return (f"converts {src.dtype} to {dst.dtype}; edgekit's QUANTIZE handles float32 -> int8, int8 -> int8 "
+                "and uint8 <-> int8")
     for t in (src, dst):
-        if t.dtype == "int8" and (t.quant is None or t.quant.per_channel):
+        if t.dtype in ("int8", "uint8") and (t.quant is None or not t.quant.scale or t.quant.per_channel):
             return f"has tensor {t.index} '{t.name}' without a single scale; per-tensor quantization is needed"
     return None
 
 
-OP_RULES["QUANTIZE"] = (Rule("float32 -> int8 or int8 -> int8, per-tensor", _types),)
-SUMMARY["QUANTIZE"] = ("float32 -> int8 (float32 division, roundf; NaN/inf as TFLM on x86) and int8 -> int8 "
-                       "requantization")
+OP_RULES["QUANTIZE"] = (Rule("float32 -> int8, int8 -> int8 or uint8 <-> int8, per-tensor", _types),)
+SUMMARY["QUANTIZE"] = ("float32 -> int8 (float32 division, roundf; NaN/inf as TFLM on x86); int8 -> int8 and "
+                       "uint8 <-> int8 requantization (256-byte table)")
