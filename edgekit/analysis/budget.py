@@ -106,6 +106,7 @@ class TargetFacts:
     cycles_per_mac: float | None = None  # measured/calibrated figure from the target file, if given
     clock_assumed: bool = False  # True when the target gives no clock (Android): ANDROID_ASSUMED is used
     dsp: bool = False  # [cpu] dsp: the generated C uses the DSP-extension kernels (their scratch is planned)
+    calibrated: bool = False  # use calibration.toml for this core when it has one (no target-level cycles_per_mac)
 
 
 def target_facts(target: Any) -> TargetFacts:
@@ -140,7 +141,48 @@ def target_facts(target: Any) -> TargetFacts:
         cycles_per_mac=float(cpm) if cpm else None,  # the schema's 0.0 means "not given"
         clock_assumed=assumed,
         dsp=kind == "cortex-m" and bool(_get(target, "cpu.dsp", False)),
+        calibrated=kind == "cortex-m" and not _own_value(target, tid, "cpu.cycles_per_mac"),
     )
+
+
+def _own_value(target: Any, tid: str, key: str) -> bool:
+    """True when ``key`` is set by the target's own file, not inherited from a shared base (whose figure is a
+    generic estimate that a measured calibration should replace)."""
+    from pathlib import Path
+
+    prov = _get(target, "provenance") or {}
+    src = prov.get(key) if isinstance(prov, Mapping) else None
+    if src is None:
+        return _get(target, key) is not None
+    return Path(str(src)).stem == tid
+
+
+@cache
+def calibration() -> Mapping[str, Any]:
+    """Per-op instruction costs fitted to measured profiles (``calibration.toml``, benchmarks/mcu_calibrate.py)."""
+    res = resources.files("edgekit.analysis").joinpath("calibration.toml")
+    return tomllib.loads(res.read_text(encoding="utf-8")) if res.is_file() else {}
+
+
+def calibrated_cycles(cost: ModelCost, core: str, variant: str) -> tuple[float, ...] | None:
+    """Per-layer estimate from the calibration of ``core`` / ``variant``; None when there is none for the core."""
+    table = calibration().get(core, {}).get(variant)
+    if not table:
+        return None
+    est = estimates()
+    cpm = float(est["cycles_per_mac"].get(core, est["cycles_per_mac"]["default"]))
+    cpo = float(est["cycles_per_op"].get(core, est["cycles_per_op"]["default"]))
+    per_layer = []
+    for layer in cost.layers:
+        c = table.get(layer.op)
+        if c is None:  # an op type the profiled models do not have: the table estimate for that layer
+            per_layer.append(layer.macs * cpm + layer.ops * cpo)
+            continue
+        elements = 1
+        for d in layer.output_shape:
+            elements *= int(d)
+        per_layer.append(c["macs"] * layer.macs + c["ops"] * layer.ops + c["elements"] * elements + c["call"])
+    return tuple(per_layer)
 
 
 @dataclass(frozen=True)
@@ -172,7 +214,8 @@ class Latency:
     clock_hz: int
     cycles_per_mac: float
     cycles_per_op: float
-    source: str  # "estimate (table, cortex-m4)" or "estimate (target cycles_per_mac)"
+    source: str  # "estimate (table, cortex-m4)" or "estimate (target cycles_per_mac)" or "calibrated (...)"
+    per_layer: tuple[float, ...] | None = None  # calibrated per-layer figures, when the estimate is calibrated
 
     @property
     def ms(self) -> float:
@@ -236,6 +279,15 @@ def io_outside_arena(model: Model, plan: MemoryPlan) -> int:
 
 
 def latency(cost: ModelCost, facts: TargetFacts) -> Latency:
+    if facts.calibrated:
+        variant = "dsp" if facts.dsp else "portable"
+        per_layer = calibrated_cycles(cost, facts.core, variant)
+        if per_layer is not None:
+            cycles = round(sum(per_layer))
+            source = (f"calibrated ({facts.core}, {variant} kernels: per-op profiles on QEMU, 1 cycle per "
+                      "instruction assumed)")
+            return Latency(cycles=cycles, clock_hz=facts.clock_hz, cycles_per_mac=cycles / max(cost.macs, 1),
+                           cycles_per_op=0.0, source=source, per_layer=per_layer)
     est = estimates()
     table_cpm, table_cpo = est["cycles_per_mac"], est["cycles_per_op"]
     cpo = float(table_cpo.get(facts.core, table_cpo["default"]))

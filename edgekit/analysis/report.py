@@ -14,6 +14,8 @@ SCHEMA = "edgekit-check/1"
 
 
 def layer_cycles(a: Assessment, layer: LayerCost) -> float:
+    if a.latency.per_layer is not None:  # a calibrated estimate carries its own per-layer figures
+        return a.latency.per_layer[layer.index]
     return layer.macs * a.latency.cycles_per_mac + layer.ops * a.latency.cycles_per_op
 
 
@@ -242,8 +244,10 @@ def render(a: Assessment, console: Any) -> None:
         f"{a.flash.constants_bytes:,}",
         "ram": f"arena {a.ram.arena_bytes:,} ({a.plan.strategy}) + I/O outside arena {a.ram.io_bytes:,} + "
         f"reserved {a.ram.reserved_bytes:,}",
-        "latency": f"{a.cost.macs:,} MACs x {a.latency.cycles_per_mac:g} + {a.cost.ops:,} ops x "
-        f"{a.latency.cycles_per_op:g} cycles at {a.target.clock_hz / 1e6:g} MHz — {a.latency.source}",
+        "latency": (f"{a.latency.cycles:,} cycles from per-op costs at {a.target.clock_hz / 1e6:g} MHz — "
+                    f"{a.latency.source}" if a.latency.per_layer is not None else
+                    f"{a.cost.macs:,} MACs x {a.latency.cycles_per_mac:g} + {a.cost.ops:,} ops x "
+                    f"{a.latency.cycles_per_op:g} cycles at {a.target.clock_hz / 1e6:g} MHz — {a.latency.source}"),
     }
     for b in a.budgets:
         share = f"{b.share:.1%}" if b.share is not None else "-"
