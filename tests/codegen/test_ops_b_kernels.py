@@ -102,11 +102,16 @@ def _cases() -> list[Case]:
              ops=("SOFTMAX",)),
         Case("softmax_beta_3", lambda tf, x: tf.nn.softmax(x), ((3, 12),), (-2, 9), edit=_set_softmax_beta(3.0),
              ops=("SOFTMAX",)),
+        # Large input scale: diff_min is only -31, most of each row is skipped (output -128, no sum term).
+        Case("softmax_wide_scale", lambda tf, x: tf.nn.softmax(x), ((4, 32),), (-100, 100), ops=("SOFTMAX",)),
+        # beta * s_in * 2^26 above 2^31 - 1: TFLM clamps the real multiplier.
+        Case("softmax_beta_clamped", lambda tf, x: tf.nn.softmax(x), ((2, 20),), (-5, 5),
+             edit=_set_softmax_beta(5000.0), ops=("SOFTMAX",)),
         Case("softmax_600", lambda tf, x: tf.nn.softmax(x), ((1, 600),), (-10, 10), ops=("SOFTMAX",),
              extremes=False),
     ]
     # LOGISTIC / TANH: every int8 code under several input scales and zero points.
-    for lo, hi in ((-8, 8), (-1, 3), (-30, 30), (-0.2, 0.1)):
+    for lo, hi in ((-8, 8), (-1, 3), (-30, 30), (-0.2, 0.1), (-300, 280)):
         tag = f"{lo}_{hi}".replace("-", "m").replace(".", "p")
         c.append(Case(f"logistic_{tag}", lambda tf, x: tf.math.sigmoid(x), ((2, 128),), (lo, hi), ops=("LOGISTIC",),
                       all_codes=True))
