@@ -206,8 +206,7 @@ def convert(model: object, per_tensor: bool, seed: int = 0) -> bytes:
 
 
 def build_all(out_dir: Path, only: list[str] | None = None) -> dict[str, Path]:
-    import tensorflow as tf
-
+    """Convert every case missing from ``out_dir``; TensorFlow is imported only if something is missing."""
     out_dir.mkdir(parents=True, exist_ok=True)
     paths: dict[str, Path] = {}
     for i, case in enumerate(cases()):
@@ -215,7 +214,6 @@ def build_all(out_dir: Path, only: list[str] | None = None) -> dict[str, Path]:
             continue
         p = out_dir / f"{case.id}.tflite"
         if not p.exists():
-            tf.keras.utils.set_random_seed(i) if hasattr(tf.keras.utils, "set_random_seed") else None
             import tf_keras as keras
 
             keras.utils.set_random_seed(i)
