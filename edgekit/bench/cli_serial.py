@@ -12,7 +12,8 @@ from edgekit.errors import BadInputError, MismatchError
 from edgekit.package.target_info import FirmwareTarget
 
 
-def prepare_project(model: Path, fw: FirmwareTarget, project_dir: Path | None, work: Path) -> Path:
+def prepare_project(model: Path, fw: FirmwareTarget, project_dir: Path | None, work: Path,
+                    variant: str = "auto") -> Path:
     """An existing built project for this model, or a fresh one packaged and built under ``work``."""
     from edgekit.build import build_project
     from edgekit.package.cortex_m import package_cortex_m
@@ -24,14 +25,15 @@ def prepare_project(model: Path, fw: FirmwareTarget, project_dir: Path | None, w
             build_project(project_dir, check_budget=False)
         return project_dir
     out = work / "firmware"
-    package_cortex_m(model, fw, out)
+    package_cortex_m(model, fw, out, variant=variant)
     build_project(out, check_budget=False)
     return out
 
 
 def bench_serial_cli(model: Path, fw: FirmwareTarget, *, port: str | None, emulate: bool, project_dir: Path | None,
                      inputs_path: Path | None, samples: int, runs: int, warmup: int, seed: int, timeout: float,
-                     json_out: Path | None, csv_out: Path | None) -> None:
+                     json_out: Path | None, csv_out: Path | None, profile: bool = False,
+                     variant: str = "auto") -> None:
     from rich.console import Console
     from rich.progress import Progress
     from rich.table import Table
@@ -47,7 +49,7 @@ def bench_serial_cli(model: Path, fw: FirmwareTarget, *, port: str | None, emula
                 if not fw.qemu_machine:
                     raise BadInputError(f"target {fw.id} has no [emulator] section; use --port with a real board.")
                 with console.status("packaging and building the firmware"):
-                    root = prepare_project(model, fw, project_dir, work)
+                    root = prepare_project(model, fw, project_dir, work, variant)
                 project = load_project(root)
                 from edgekit.flash.qemu import QemuRunner
 
@@ -68,6 +70,13 @@ def bench_serial_cli(model: Path, fw: FirmwareTarget, *, port: str | None, emula
                 result = run_bench(project, url, data, runs=runs, warmup=warmup, timeout=timeout,
                                    json_path=json_out, csv_path=csv_out,
                                    progress=lambda n: bar.update(task, completed=n))
+        op_rows = None
+        if profile and data:  # after the headline run: the hook's own instructions must not be in it
+            from edgekit.bench.profile import profile_on_link, profile_on_qemu
+
+            with console.status("per-op profile (a -DEK_PROFILE_OPS build)"):
+                op_rows = (profile_on_qemu(model, fw, data[0], work, variant, timeout) if emulate else
+                           profile_on_link(model, str(port), data[0], fw.uart_baud, timeout))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -89,4 +98,9 @@ def bench_serial_cli(model: Path, fw: FirmwareTarget, *, port: str | None, emula
         bad = result.to_json()["mismatched_inputs"]
         raise MismatchError(f"device outputs differ from TFLite Micro for inputs {bad[:10]}"
                             + (f"; details in {json_out}" if json_out else "") + ".")
+    if op_rows is not None:
+        from edgekit.bench.profile import profile_table
+
+        console.print(profile_table(f"{result.model} on {result.target}: per-op profile (input 0; the op hook's own "
+                                    "instructions included)", op_rows, result.units))
     console.print("outputs match TFLite Micro byte for byte")

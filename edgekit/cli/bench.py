@@ -31,10 +31,15 @@ import click
               help="benchmark_model built for the phone's ABI (android targets; else $EDGEKIT_BENCHMARK_MODEL "
                    "or [benchmark] binary in the target file).")
 @click.option("--rounds", type=int, help="Runs of benchmark_model, one sample each (android targets; default 3).")
+@click.option("--profile", is_flag=True, help="Also time each op (a -DEK_PROFILE_OPS build; with --port the flashed "
+              "firmware must be one) and print a per-layer table: count, share, MACs per instruction/cycle.")
+@click.option("--kernels", "variant", type=click.Choice(["auto", "portable", "dsp"]), default="auto",
+              show_default=True, help="Kernel variant of the packaged firmware (auto: DSP kernels when the "
+              "target's [cpu] has dsp = true).")
 def command(model: Path, target_ref: str, port: str | None, emulate: bool, project_dir: Path | None,
             inputs_path: Path | None, samples: int, runs: int, warmup: int, seed: int, timeout: float,
             json_out: Path | None, csv_out: Path | None, force: bool, adb_serial: str | None,
-            benchmark_binary: Path | None, rounds: int | None) -> None:
+            benchmark_binary: Path | None, rounds: int | None, profile: bool = False, variant: str = "auto") -> None:
     from edgekit.errors import BadInputError
     from edgekit.fileio import check_writable
     from edgekit.package.target_info import _get, load
@@ -59,4 +64,4 @@ def command(model: Path, target_ref: str, port: str | None, emulate: bool, proje
 
     bench_serial_cli(model, fw, port=port, emulate=emulate, project_dir=project_dir, inputs_path=inputs_path,
                      samples=samples, runs=runs, warmup=warmup, seed=seed, timeout=timeout, json_out=json_out,
-                     csv_out=csv_out)
+                     csv_out=csv_out, profile=profile, variant=variant)
