@@ -174,6 +174,13 @@ def _same_dtype_io(model: Model, op: Operator) -> str | None:
     return None
 
 
+def _fc_dense_weights(model: Model, op: Operator) -> str | None:
+    fmt = op.options.get("weights_format", "DEFAULT") if op.options else "DEFAULT"
+    if fmt not in ("DEFAULT", 0, None):
+        return f"has {fmt} (shuffled) weights; edgekit's kernel reads the default [out, in] layout"
+    return None
+
+
 def _fc_filter_2d(model: Model, op: Operator) -> str | None:
     if len(model.tensor(op.inputs[1]).shape) != 2:
         return "has a filter that is not 2-D"
@@ -196,6 +203,7 @@ OP_RULES: dict[str, tuple[Rule, ...]] = {
         _const_input("filter", 1),
         _bias_int32(2),
         Rule("2-D filter [out, in]", _fc_filter_2d),
+        Rule("default (unshuffled) weights format", _fc_dense_weights),
     ),
     "AVERAGE_POOL_2D": (
         _int8(("input", 0), ("output", 0)),

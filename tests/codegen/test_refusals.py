@@ -60,6 +60,26 @@ def _int16_model() -> bytes:
     )
 
 
+def _shuffled_fc_model() -> bytes:
+    o = s.FullyConnectedOptionsT()
+    o.weightsFormat = s.FullyConnectedOptionsWeightsFormat.SHUFFLED4x16INT8
+    return tm.build([T("x", (1, 4)), T("w", (16, 4), data=bytes(64)), T("y", (1, 16))],
+                    [Op("FULLY_CONNECTED", (0, 1, -1), (2,), ("FullyConnectedOptions", o))], (0,), (2,))
+
+
+def _int4_conv_model() -> bytes:
+    return tm.build([T("x", (1, 4, 4, 2)), T("w", (3, 1, 1, 2), "int4", data=bytes(6)), T("y", (1, 4, 4, 3))],
+                    [Op("CONV_2D", (0, 1, -1), (2,), tm.conv_options(1, "SAME", "NONE"))], (0,), (2,))
+
+
+def test_shuffled_fc_weights_refused(tmp_path: Path) -> None:
+    _refuse(parse_model(_shuffled_fc_model(), "shuf"), tmp_path, "op 0 (FULLY_CONNECTED)", "SHUFFLED4x16INT8")
+
+
+def test_int4_weights_refused(tmp_path: Path) -> None:
+    _refuse(parse_model(_int4_conv_model(), "i4"), tmp_path, "op 0 (CONV_2D)", "int4 filter")
+
+
 def _unknown_op_model() -> bytes:
     return tm.build([T("x", (1, 4)), T("y", (1, 4))], [Op("FLOOR", (0,), (1,))], (0,), (1,))
 
