@@ -158,6 +158,7 @@ def _cases() -> list[Case]:
         ((3, 7), [1], False),
         ((2, 3, 4), [0, 2], True),
         ((1, 4, 1, 3), [2], False),  # only a size-1 axis: N = 1
+        ((2, 3, 4), [0, 1, 2], False),  # every axis: a rank-0 output
         ((1, 7, 7, 16), [-2, -3], True),  # global average pool, negative axes
     )):
         c.append(Case(f"mean_{i}", lambda tf, x, a=axes, k=keep: tf.reduce_mean(x, axis=a, keepdims=k), (shape,),
