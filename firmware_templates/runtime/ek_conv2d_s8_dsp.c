@@ -102,6 +102,9 @@ static inline void conv_block22(const int32_t *xs, const int8_t *w, int32_t grou
 {
     int32_t a00 = acc[0], a01 = acc[1], a10 = acc[2], a11 = acc[3];
     const int32_t *end = xs + 4 * groups;
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC unroll 4
+#endif
     while (xs != end) {
         const int32_t v0 = ek_dsp_read4(w), v1 = ek_dsp_read4(w + 4);
         const int32_t xae = xs[0], xao = xs[1], xbe = xs[2], xbo = xs[3];
