@@ -54,6 +54,13 @@ static inline int32_t __smuad(int16x2_t a, int16x2_t b)
     return __smlad(a, b, 0);
 }
 
+/* QADD: a + b saturated to [INT32_MIN, INT32_MAX] (the Q flag is not modelled). */
+static inline int32_t __qadd(int32_t a, int32_t b)
+{
+    const int64_t s = (int64_t)a + (int64_t)b;
+    return s > INT32_MAX ? INT32_MAX : (s < INT32_MIN ? INT32_MIN : (int32_t)s);
+}
+
 #endif /* no SIMD32/DSP extension */
 
 #endif /* EK_ACLE_HOST_H */

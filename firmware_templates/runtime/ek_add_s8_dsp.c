@@ -42,10 +42,17 @@ ek_status_t ek_add_s8_dsp(const ek_context_t *ctx, const ek_add_params_t *params
     }
     t1 += 128;
     t2 += 128;
-    for (i = 0; i < total; ++i) {
-        /* the sum wraps as TFLM's int32 addition does */
-        const int32_t sum = (int32_t)((uint32_t)t1[input1[i]] + (uint32_t)t2[input2[i]]);
-        output[i] = ek_dsp_clamp_s8(ek_dsp_rq_apply(sum, &rq) + out_off, lo, hi);
+    if (ek_dsp_rq_fast_ok(&rq)) {
+        for (i = 0; i < total; ++i) {
+            /* the sum wraps as TFLM's int32 addition does */
+            const int32_t sum = (int32_t)((uint32_t)t1[input1[i]] + (uint32_t)t2[input2[i]]);
+            output[i] = ek_dsp_clamp_s8(ek_dsp_rq_apply_fast(sum, &rq) + out_off, lo, hi);
+        }
+    } else {
+        for (i = 0; i < total; ++i) {
+            const int32_t sum = (int32_t)((uint32_t)t1[input1[i]] + (uint32_t)t2[input2[i]]);
+            output[i] = ek_dsp_clamp_s8(ek_dsp_rq_apply(sum, &rq) + out_off, lo, hi);
+        }
     }
     return EK_OK;
 }

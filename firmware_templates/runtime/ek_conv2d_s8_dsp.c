@@ -141,6 +141,49 @@ static inline int32_t conv_dot(const int32_t *xs, const int8_t *w, int32_t wstri
     return acc;
 }
 
+/* Requantize with the fast rule when every channel allows it (decided once per call). */
+static inline __attribute__((always_inline)) int32_t conv_rq(int32_t fast, int32_t acc, const ek_dsp_rq_t *r)
+{
+    return fast ? ek_dsp_rq_apply_fast(acc, r) : ek_dsp_rq_apply(acc, r);
+}
+
+/* All output channels of one or two pixels whose patches are unpacked in xs; fast is a constant per call site. */
+static inline __attribute__((always_inline)) void conv_channels(const int32_t *xs, const int8_t *filter,
+                                                                const int32_t *bias, const ek_dsp_rq_t *rq,
+                                                                int32_t out_c, int32_t k4, int32_t groups,
+                                                                int32_t two, int8_t *y0, int32_t out_off, int32_t lo,
+                                                                int32_t hi, int32_t fast)
+{
+    const int8_t *last_row = filter + (int32_t)(out_c - 1) * k4; /* an odd last channel's own row */
+    int32_t o;
+    for (o = 0; o + 2 <= out_c; o += 2) {
+        const int8_t *w = filter + (int32_t)o * k4;
+        if (two) {
+            int32_t acc[4];
+            acc[0] = acc[1] = bias[o];
+            acc[2] = acc[3] = bias[o + 1];
+            conv_block22(xs, w, groups, acc);
+            y0[o] = ek_dsp_clamp_s8(conv_rq(fast, acc[0], &rq[o]) + out_off, lo, hi);
+            y0[out_c + o] = ek_dsp_clamp_s8(conv_rq(fast, acc[1], &rq[o]) + out_off, lo, hi);
+            y0[o + 1] = ek_dsp_clamp_s8(conv_rq(fast, acc[2], &rq[o + 1]) + out_off, lo, hi);
+            y0[out_c + o + 1] = ek_dsp_clamp_s8(conv_rq(fast, acc[3], &rq[o + 1]) + out_off, lo, hi);
+        } else {
+            y0[o] = ek_dsp_clamp_s8(conv_rq(fast, conv_dot(xs, w, 8, groups, bias[o]), &rq[o]) + out_off, lo,
+                                    hi);
+            y0[o + 1] = ek_dsp_clamp_s8(
+                conv_rq(fast, conv_dot(xs, w + 4, 8, groups, bias[o + 1]), &rq[o + 1]) + out_off, lo, hi);
+        }
+    }
+    if (o < out_c) {
+        y0[o] = ek_dsp_clamp_s8(conv_rq(fast, conv_dot(xs, last_row, 4, groups, bias[o]), &rq[o]) + out_off,
+                                lo, hi);
+        if (two) {
+            y0[out_c + o] = ek_dsp_clamp_s8(
+                conv_rq(fast, conv_dot(xs + 2, last_row, 4, groups, bias[o]), &rq[o]) + out_off, lo, hi);
+        }
+    }
+}
+
 ek_status_t ek_conv2d_s8_dsp(const ek_context_t *ctx, const ek_conv_params_t *params, const ek_quant_t *quant,
                              const ek_dims_t *input_dims, const int8_t *input, const ek_dims_t *filter_dims,
                              const int8_t *filter, const ek_dims_t *bias_dims, const int32_t *bias,
@@ -155,8 +198,7 @@ ek_status_t ek_conv2d_s8_dsp(const ek_context_t *ctx, const ek_conv_params_t *pa
     /* copied once: the int8 output stores may alias anything, so the compiler would reload the fields */
     const int32_t out_off = params->output_offset, lo = params->act.min, hi = params->act.max;
     const int8_t pad = (int8_t)(-params->input_offset);
-    const int8_t *last_row = filter + (int32_t)(out_c - 1) * k4; /* an odd last channel's own row */
-    int32_t *xs, pad_e, pad_o;
+    int32_t *xs, pad_e, pad_o, fast = 1;
     ek_dsp_rq_t *rq;
     int8_t *patch;
     int32_t p, o;
@@ -174,6 +216,7 @@ ek_status_t ek_conv2d_s8_dsp(const ek_context_t *ctx, const ek_conv_params_t *pa
     patch = (int8_t *)(rq + out_c);
     for (o = 0; o < out_c; ++o) {
         rq[o] = ek_dsp_rq_make(&quant[o]); /* once per call, not once per output pixel */
+        fast = fast && ek_dsp_rq_fast_ok(&rq[o]);
     }
     {
         const int32_t pad_word = (int32_t)((uint32_t)(uint8_t)pad * 0x01010101u);
@@ -197,31 +240,10 @@ ek_status_t ek_conv2d_s8_dsp(const ek_context_t *ctx, const ek_conv_params_t *pa
                 ek_dsp_unpack_s8(patch, k, xs + 2 * i, 4);
             }
         }
-        for (o = 0; o + 2 <= out_c; o += 2) {
-            const int8_t *w = filter + (int32_t)o * k4;
-            if (two) {
-                int32_t acc[4];
-                acc[0] = acc[1] = bias[o];
-                acc[2] = acc[3] = bias[o + 1];
-                conv_block22(xs, w, groups, acc);
-                y0[o] = ek_dsp_clamp_s8(ek_dsp_rq_apply(acc[0], &rq[o]) + out_off, lo, hi);
-                y0[out_c + o] = ek_dsp_clamp_s8(ek_dsp_rq_apply(acc[1], &rq[o]) + out_off, lo, hi);
-                y0[o + 1] = ek_dsp_clamp_s8(ek_dsp_rq_apply(acc[2], &rq[o + 1]) + out_off, lo, hi);
-                y0[out_c + o + 1] = ek_dsp_clamp_s8(ek_dsp_rq_apply(acc[3], &rq[o + 1]) + out_off, lo, hi);
-            } else {
-                y0[o] = ek_dsp_clamp_s8(ek_dsp_rq_apply(conv_dot(xs, w, 8, groups, bias[o]), &rq[o]) + out_off, lo,
-                                        hi);
-                y0[o + 1] = ek_dsp_clamp_s8(
-                    ek_dsp_rq_apply(conv_dot(xs, w + 4, 8, groups, bias[o + 1]), &rq[o + 1]) + out_off, lo, hi);
-            }
-        }
-        if (o < out_c) {
-            y0[o] = ek_dsp_clamp_s8(ek_dsp_rq_apply(conv_dot(xs, last_row, 4, groups, bias[o]), &rq[o]) + out_off,
-                                    lo, hi);
-            if (two) {
-                y0[out_c + o] = ek_dsp_clamp_s8(
-                    ek_dsp_rq_apply(conv_dot(xs + 2, last_row, 4, groups, bias[o]), &rq[o]) + out_off, lo, hi);
-            }
+        if (fast) {
+            conv_channels(xs, filter, bias, rq, out_c, k4, groups, two, y0, out_off, lo, hi, 1);
+        } else {
+            conv_channels(xs, filter, bias, rq, out_c, k4, groups, two, y0, out_off, lo, hi, 0);
         }
     }
     return EK_OK;

@@ -8,6 +8,12 @@ int32_t ek_depthwise_conv2d_s8_dsp_buffer_size(const ek_dims_t *input_dims, cons
     return EK_DSP_ROUND4(input_dims->c) + (int32_t)sizeof(ek_dsp_rq_t) * input_dims->c;
 }
 
+/* Requantize with the fast rule when every channel allows it (decided once per call). */
+static inline __attribute__((always_inline)) int32_t dw_rq(int32_t fast, int32_t acc, const ek_dsp_rq_t *r)
+{
+    return fast ? ek_dsp_rq_apply_fast(acc, r) : ek_dsp_rq_apply(acc, r);
+}
+
 /*
  * One output pixel, all channels. taps[t] points at the pixel under tap t (or at the zero-point row);
  * taps[n_taps] is a valid dummy for the zero-weight partner of an odd last tap. Inlined with n_taps == 9 for
@@ -16,7 +22,8 @@ int32_t ek_depthwise_conv2d_s8_dsp_buffer_size(const ek_dims_t *input_dims, cons
 static inline __attribute__((always_inline)) void dw_pixel(const int8_t *const *taps, int32_t n_taps,
                                                            int32_t channels, const int8_t *filter,
                                                            const int32_t *bias, const ek_dsp_rq_t *rq,
-                                                           int32_t out_off, int32_t lo, int32_t hi, int8_t *y)
+                                                           int32_t out_off, int32_t lo, int32_t hi, int8_t *y,
+                                                           int32_t fast)
 {
     const int32_t pairs = (n_taps + 1) / 2, quads = channels / 4, rest = channels - 4 * quads;
     const int8_t *w = filter;
@@ -41,10 +48,10 @@ static inline __attribute__((always_inline)) void dw_pixel(const int8_t *const *
             a3 = __smlad(ek_dsp_sxtb16_ror8(wb), ek_dsp_sxtb16_ror8(hi), a3);
             w += 8;
         }
-        y[c] = ek_dsp_clamp_s8(ek_dsp_rq_apply(a0, &rq[c]) + out_off, lo, hi);
-        y[c + 1] = ek_dsp_clamp_s8(ek_dsp_rq_apply(a1, &rq[c + 1]) + out_off, lo, hi);
-        y[c + 2] = ek_dsp_clamp_s8(ek_dsp_rq_apply(a2, &rq[c + 2]) + out_off, lo, hi);
-        y[c + 3] = ek_dsp_clamp_s8(ek_dsp_rq_apply(a3, &rq[c + 3]) + out_off, lo, hi);
+        y[c] = ek_dsp_clamp_s8(dw_rq(fast, a0, &rq[c]) + out_off, lo, hi);
+        y[c + 1] = ek_dsp_clamp_s8(dw_rq(fast, a1, &rq[c + 1]) + out_off, lo, hi);
+        y[c + 2] = ek_dsp_clamp_s8(dw_rq(fast, a2, &rq[c + 2]) + out_off, lo, hi);
+        y[c + 3] = ek_dsp_clamp_s8(dw_rq(fast, a3, &rq[c + 3]) + out_off, lo, hi);
     }
     for (r = 0; r < rest; ++r) {
         uint32_t acc;
@@ -53,7 +60,7 @@ static inline __attribute__((always_inline)) void dw_pixel(const int8_t *const *
         for (t = 0; t < n_taps; ++t) {
             acc += (uint32_t)((int32_t)w[t * rest + r] * (int32_t)taps[t][c]);
         }
-        y[c] = ek_dsp_clamp_s8(ek_dsp_rq_apply((int32_t)acc, &rq[c]) + out_off, lo, hi);
+        y[c] = ek_dsp_clamp_s8(dw_rq(fast, (int32_t)acc, &rq[c]) + out_off, lo, hi);
     }
 }
 
@@ -73,7 +80,7 @@ ek_status_t ek_depthwise_conv2d_s8_dsp(const ek_context_t *ctx, const ek_dw_conv
     int32_t offs[EK_DW_DSP_MAX_TAPS];
     int8_t *pad_row;
     ek_dsp_rq_t *rq;
-    int32_t b, oy, ox, i, ky, kx, t;
+    int32_t b, oy, ox, i, ky, kx, t, fast = 1;
 
     if (params->depth_multiplier != 1 || n_taps > EK_DW_DSP_MAX_TAPS) {
         return EK_ERR_UNSUPPORTED;
@@ -91,6 +98,7 @@ ek_status_t ek_depthwise_conv2d_s8_dsp(const ek_context_t *ctx, const ek_dw_conv
     for (i = 0; i < in_c; ++i) {
         pad_row[i] = (int8_t)(-params->input_offset);
         rq[i] = ek_dsp_rq_make(&quant[i]); /* once per call, not once per output pixel */
+        fast = fast && ek_dsp_rq_fast_ok(&rq[i]);
     }
     taps[n_taps] = pad_row;
     /* offsets of the taps from the top-left tap, for pixels whose window lies inside the image */
@@ -123,10 +131,12 @@ ek_status_t ek_depthwise_conv2d_s8_dsp(const ek_context_t *ctx, const ek_dw_conv
                         }
                     }
                 }
-                if (n_taps == 9) {
-                    dw_pixel(taps, 9, out_c, filter, bias, rq, out_off, lo, hi, y);
+                if (n_taps == 9 && fast) {
+                    dw_pixel(taps, 9, out_c, filter, bias, rq, out_off, lo, hi, y, 1);
+                } else if (fast) {
+                    dw_pixel(taps, n_taps, out_c, filter, bias, rq, out_off, lo, hi, y, 1);
                 } else {
-                    dw_pixel(taps, n_taps, out_c, filter, bias, rq, out_off, lo, hi, y);
+                    dw_pixel(taps, n_taps, out_c, filter, bias, rq, out_off, lo, hi, y, 0);
                 }
             }
         }

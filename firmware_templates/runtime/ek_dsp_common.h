@@ -69,6 +69,21 @@ static inline int32_t ek_dsp_pack_hi(int32_t a, int32_t b)
 }
 #endif
 
+/* SMMULR: (a * b + 2^31) >> 32, the rounded high word of the signed 64-bit product (no ACLE intrinsic). */
+#if EK_DSP_NATIVE
+static inline int32_t ek_dsp_smmulr(int32_t a, int32_t b)
+{
+    int32_t r;
+    __asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+    return r;
+}
+#else
+static inline int32_t ek_dsp_smmulr(int32_t a, int32_t b)
+{
+    return (int32_t)(((int64_t)a * b + ((int64_t)1 << 31)) >> 32);
+}
+#endif
+
 /* Four int8 values as one word (little-endian); an unaligned LDR on Armv7E-M. */
 static inline int32_t ek_dsp_read4(const int8_t *p)
 {
@@ -132,6 +147,30 @@ static inline int32_t ek_dsp_rq_apply(int32_t acc, const ek_dsp_rq_t *r)
     const int32_t hi = (int32_t)(((int64_t)x * r->multiplier + ((int64_t)1 << 30)) >> 31);
     const uint32_t low = ((uint32_t)hi & r->mask) + r->half - (((uint32_t)hi >> 31) & r->neg);
     return (hi >> r->right) + (int32_t)(low >> r->right);
+}
+
+/*
+ * Rule A in 7 instructions, for a channel whose right shift is at most EK_DSP_FAST_MAX_RIGHT (ek_dsp_rq_fast_ok):
+ *   SRDHM(x, M) = floor((2x * M + 2^31) / 2^32) = SMMULR(2x, M) while |x| < 2^30. Beyond, 2x saturates (QADD) to
+ *   the same sign and |SRDHM| >= 2^29 - 1 either way, so after the right shift (<= 21) |value| >= 255 and the
+ *   output clamps to the same int8 bound whatever the zero point.
+ *   RDBPOT(h, r) = (h + 2^(r-1) - [h < 0]) >> r: the sum saturates (QADD) only when h > 2^31 - 2^(r-1), where
+ *   again both results are >= 255 and clamp alike; a negative h cannot overflow.
+ * tests/codegen/test_dsp_kernels.py checks the clamped results against ek_mbqm on random and extreme values.
+ */
+#define EK_DSP_FAST_MAX_RIGHT 21
+
+static inline int32_t ek_dsp_rq_fast_ok(const ek_dsp_rq_t *r)
+{
+    return r->right <= EK_DSP_FAST_MAX_RIGHT;
+}
+
+static inline int32_t ek_dsp_rq_apply_fast(int32_t acc, const ek_dsp_rq_t *r)
+{
+    const int32_t x = (int32_t)((uint32_t)acc << r->left);
+    const int32_t h = ek_dsp_smmulr(__qadd(x, x), r->multiplier);
+    const int32_t t = (int32_t)((uint32_t)__qadd(h, (int32_t)r->half) - (((uint32_t)h >> 31) & r->neg));
+    return t >> r->right;
 }
 
 /* Add the output zero point and clamp to the fused activation's [lo, hi]. */

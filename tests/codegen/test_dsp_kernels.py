@@ -107,6 +107,47 @@ int main(void) {
     assert n == 2 * 40 * 6000 and bad == 0
 
 
+def test_fast_requantization_clamps_like_rule_a(tmp_path: Path) -> None:
+    """ek_dsp_rq_apply_fast (SMMULR/QADD) for right shifts <= 21: after the zero point and the activation clamp it
+    gives exactly what ek_mbqm gives, also for accumulators where its intermediate values saturate."""
+    out = _run_c(tmp_path, r"""#include <stdio.h>
+#include "ek_dsp_common.h"
+static uint32_t s = 777u;
+static uint32_t next(void) { s = s * 1664525u + 1013904223u; return s; }
+static int32_t clamp(int32_t v, int32_t lo, int32_t hi) { return v < lo ? lo : (v > hi ? hi : v); }
+int main(void) {
+    static const int32_t edge[] = {0, 1, -1, (1 << 30) - 1, 1 << 30, -(1 << 30), -(1 << 30) - 1, 2147483647,
+                                   -2147483647 - 1, 1 << 29, -(1 << 29), 536870911, -536870913};
+    static const int32_t zps[] = {-128, -5, 0, 77, 127};
+    long bad = 0, n = 0, fast_ok = 0;
+    for (int32_t shift = -31; shift <= 6; ++shift) {
+        for (int i = 0; i < 4000; ++i) {
+            const int32_t m = (int32_t)((next() >> 1) | 0x40000000u);
+            const int32_t acc = i < (int)(sizeof edge / sizeof edge[0]) ? edge[i]
+                              : (i & 1) ? (int32_t)next() : (int32_t)next() >> (next() & 31);
+            const ek_quant_t q = {i == 5 ? 0 : m, shift};
+            const ek_dsp_rq_t r = ek_dsp_rq_make(&q);
+            if (!ek_dsp_rq_fast_ok(&r)) {
+                continue;
+            }
+            ++fast_ok;
+            for (int z = 0; z < 5; ++z) {
+                const int32_t want = ek_mbqm(acc, q.multiplier, q.shift) + zps[z];
+                const int32_t got = ek_dsp_rq_apply_fast(acc, &r) + zps[z];
+                bad += clamp(want, -128, 127) != clamp(got, -128, 127);
+                bad += clamp(want, zps[z], 100) != clamp(got, zps[z], 100);
+                n += 2;
+            }
+        }
+    }
+    printf("%ld %ld %ld\n", bad, n, fast_ok);
+    return 0;
+}
+""")
+    bad, n, fast_ok = (int(v) for v in out.split())
+    assert fast_ok == (21 + 7) * 4000 and n == 10 * fast_ok and bad == 0
+
+
 def test_buffer_size_twins_equal_the_generator(tmp_path: Path) -> None:
     """The C ``ek_*_s8_dsp_buffer_size`` functions return the generator's scratch figure for each shape."""
     cases = {k: parse_model(EDGE[k](), k) for k in ("dw_7ch_3x3_zp-128", "dw_5ch_5x5_s2_zp127",
