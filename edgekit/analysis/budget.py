@@ -6,6 +6,8 @@ measures it: pass ``measured_code`` (op type -> bytes, plus ``"runtime"``) and t
 RAM = arena (the memory plan) + model inputs/outputs the plan keeps outside the arena + the target's reserved
 RAM (stack, I/O buffers). Latency = (MACs x cycles-per-MAC + other ops x cycles-per-op) / clock: an estimate
 until calibrated against measured runs; the target's ``[cpu]`` section may give ``cycles_per_mac``.
+Once the model is built (``edgekit build``), pass the build's sizes (``measured.load_build``): the flash and RAM
+budgets then judge the measured text + data and data + bss + stack instead of these estimates.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from importlib import resources
 from typing import Any
 
 from edgekit.analysis.costs import MAC_RULES, ModelCost, model_cost
+from edgekit.analysis.measured import MeasuredBuild
 from edgekit.analysis.plan import MemoryPlan
 from edgekit.errors import EdgekitError, TargetError
 from edgekit.ir import Model
@@ -242,22 +245,42 @@ class BudgetLine:
         return self.used / self.limit if self.limit else None
 
 
-def code_bytes(model: Model, measured: Mapping[str, int] | None = None) -> tuple[int, str]:
+def code_bytes(model: Model, measured: Mapping[str, int] | None = None, dsp: bool = False) -> tuple[int, str]:
     """Runtime code for the op types the model uses: (bytes, "estimate" | "measured" | "partly measured").
 
-    ``measured`` (op type or "runtime" -> bytes, from a real build) overrides the table entry by entry; op
-    types it does not list keep their estimate, and the label says so.
+    ``dsp``: the target has the DSP extension, so the ops the generator puts on DSP kernels count the
+    ``[code_size_dsp]`` figure (one copy per op type and kernel variant used). ``measured`` (op type or
+    "runtime" -> bytes, from a real build) overrides the table entry by entry; op types it does not list keep
+    their estimate, and the label says so.
     """
-    table = estimates()["code_size"]
-    kinds = {op.op for op in model.operators}
+    est = estimates()
+    table, dsp_table = est["code_size"], est.get("code_size_dsp", {})
+    variants = _op_variants(model) if dsp else ["portable"] * len(model.operators)
+    kinds = {(op.op, v) for op, v in zip(model.operators, variants, strict=True)}
     measured = dict(measured or {})
-    sizes = {**table, **measured}
-    total = int(sizes["runtime"]) + int(table["per_op_call"]) * len(model.operators)
-    total += sum(int(sizes.get(k, table["default"])) for k in kinds)
+    total = int(measured.get("runtime", table["runtime"])) + int(table["per_op_call"]) * len(model.operators)
+    for op, variant in kinds:
+        if op in measured:
+            total += int(measured[op])
+        elif variant == "dsp" and op in dsp_table:
+            total += int(dsp_table[op])
+        else:
+            total += int(table.get(op, table["default"]))
     if not measured:
         return total, "estimate"
-    covered = "runtime" in measured and kinds <= set(measured)
+    covered = "runtime" in measured and {op for op, _ in kinds} <= set(measured)
     return total, "measured" if covered else "partly measured"
+
+
+def _op_variants(model: Model) -> list[str]:
+    """Per op, the kernel variant the C generator picks on a DSP core; all portable without the generator."""
+    try:
+        from edgekit.converters.c_codegen.dsp import op_variants
+    except ModuleNotFoundError as e:
+        if not (e.name or "").startswith("edgekit.converters.c_codegen"):
+            raise
+        return ["portable"] * len(model.operators)
+    return op_variants(model, "dsp")
 
 
 def constants_bytes(model: Model) -> int:
@@ -317,6 +340,7 @@ class Assessment:
     ram: Ram
     latency: Latency
     budgets: tuple[BudgetLine, ...]
+    measured: MeasuredBuild | None = None  # a real build's sizes: the flash and RAM budgets judge these
 
     @property
     def fits(self) -> bool:
@@ -325,25 +349,33 @@ class Assessment:
     def over(self) -> list[BudgetLine]:
         return [b for b in self.budgets if not b.fits]
 
+    def budget(self, name: str) -> BudgetLine:
+        return next(b for b in self.budgets if b.name == name)
+
 
 def assess(
     model: Model,
     target: Any,
     plan: MemoryPlan | None = None,
     measured_code: Mapping[str, int] | None = None,
+    measured: MeasuredBuild | None = None,
 ) -> Assessment:
-    """Costs, memory plan, flash/RAM/latency and the verdict of ``model`` on ``target`` (a loaded target)."""
+    """Costs, memory plan, flash/RAM/latency and the verdict of ``model`` on ``target`` (a loaded target).
+
+    ``measured``: the sizes of a real build of this model for this target (``measured.load_build``); its flash
+    (text + data) and RAM (data + bss + stack) replace the estimates in the verdict. The estimates are still
+    computed, so the report can show both."""
     facts = target if isinstance(target, TargetFacts) else target_facts(target)
     cost = model_cost(model)
     if plan is None:
         plan = plan_memory(model, alignment=facts.alignment, dsp=facts.dsp)
-    code, source = code_bytes(model, measured_code)
+    code, source = code_bytes(model, measured_code, dsp=facts.dsp)
     flash = Flash(cost.weights_bytes, code, constants_bytes(model), source)
     ram = Ram(plan.arena_bytes, io_outside_arena(model, plan), facts.reserved_ram)
     lat = latency(cost, facts)
     budgets = (
-        BudgetLine("flash", flash.total, facts.flash_limit, "bytes"),
-        BudgetLine("ram", ram.total, facts.ram_limit, "bytes"),
+        BudgetLine("flash", measured.flash_bytes if measured else flash.total, facts.flash_limit, "bytes"),
+        BudgetLine("ram", measured.ram_bytes if measured else ram.total, facts.ram_limit, "bytes"),
         BudgetLine("latency", round(lat.ms, 3), facts.latency_limit_ms, "ms"),
     )
-    return Assessment(model, facts, cost, plan, flash, ram, lat, budgets)
+    return Assessment(model, facts, cost, plan, flash, ram, lat, budgets, measured)

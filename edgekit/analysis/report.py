@@ -138,11 +138,13 @@ def to_json(a: Assessment, model_path: str = "") -> dict[str, Any]:
             "weights_bytes": a.flash.weights_bytes,
             "code_bytes": a.flash.code_bytes,
             "constants_bytes": a.flash.constants_bytes,
-            "flash_bytes": a.flash.total,
+            "flash_bytes": int(a.budget("flash").used),
+            "flash_bytes_estimate": a.flash.total,
             "arena_bytes": a.ram.arena_bytes,
             "io_bytes": a.ram.io_bytes,
             "reserved_ram_bytes": a.ram.reserved_bytes,
-            "ram_bytes": a.ram.total,
+            "ram_bytes": int(a.budget("ram").used),
+            "ram_bytes_estimate": a.ram.total,
             "latency_cycles_estimate": a.latency.cycles,
             "latency_ms_estimate": round(a.latency.ms, 6),
         },
@@ -164,6 +166,12 @@ def to_json(a: Assessment, model_path: str = "") -> dict[str, Any]:
                 for b in a.plan.buffers
             ],
         },
+        "sources": {
+            "flash_bytes": "measured" if a.measured else "estimate",
+            "ram_bytes": "measured" if a.measured else "estimate",
+            "latency": "estimate",
+        },
+        "measured": _measured(a),
         "estimates": {
             "code_bytes": a.flash.code_source,
             "latency": a.latency.source,
@@ -179,6 +187,20 @@ def to_json(a: Assessment, model_path: str = "") -> dict[str, Any]:
     }
 
 
+def _measured(a: Assessment) -> dict[str, Any] | None:
+    """The build's size report the flash and RAM figures come from (``--build``), or None."""
+    m = a.measured
+    if m is None:
+        return None
+    return {
+        "size_json": str(m.path),
+        "target": m.target,
+        "model_sha256": m.model_sha256,
+        **{k: getattr(m, k) for k in ("text", "data", "bss", "stack", "arena_bytes", "flash_bytes", "ram_bytes")},
+        "breakdown": {p.name: {"flash": p.flash, "ram": p.ram} for p in m.parts},
+    }
+
+
 def _fmt_used(b: BudgetLine) -> str:
     return f"{b.used:,.3f} ms" if b.unit == "ms" else f"{int(b.used):,} B"
 
@@ -187,10 +209,16 @@ def over_budget_message(a: Assessment) -> str:
     """One sentence: what is over, by how much, and which layers dominate it."""
     parts = []
     for b in a.over():
-        top = dominant_layers(a, b.name, 2)
-        who = ", ".join(f"op {d['index']} ({d['op']}) {d['share']:.0%}" for d in top)
+        if a.measured is not None and b.name in ("flash", "ram"):
+            # a measured total is made of the build's parts, not of layers: name the largest parts
+            top_parts = sorted(a.measured.parts, key=lambda p: -getattr(p, b.name))[:2]
+            who = ", ".join(f"{p.name} {getattr(p, b.name):,} B" for p in top_parts)
+        else:
+            top = dominant_layers(a, b.name, 2)
+            who = ", ".join(f"op {d['index']} ({d['op']}) {d['share']:.0%}" for d in top)
         by = f"{b.over_by:,.3f} ms" if b.unit == "ms" else f"{int(b.over_by):,} bytes"
-        parts.append(f"{b.name} by {by} ({_fmt_used(b)} used of {_fmt_limit(b)}; largest: {who})")
+        name = f"{b.name} (measured)" if a.measured and b.name in ("flash", "ram") else b.name
+        parts.append(f"{name} by {by} ({_fmt_used(b)} used of {_fmt_limit(b)}; largest: {who})")
     return f"{a.model.name} does not fit {a.target.id}: over budget on " + "; ".join(parts) + "."
 
 
@@ -249,14 +277,32 @@ def render(a: Assessment, console: Any) -> None:
                     f"{a.cost.macs:,} MACs x {a.latency.cycles_per_mac:g} + {a.cost.ops:,} ops x "
                     f"{a.latency.cycles_per_op:g} cycles at {a.target.clock_hz / 1e6:g} MHz — {a.latency.source}"),
     }
+    if a.measured is not None:
+        made_of.update(_measured_made_of(a))
     for b in a.budgets:
         share = f"{b.share:.1%}" if b.share is not None else "-"
         status = "[green]" if b.fits else "[bold red]"
-        name = "latency (estimate)" if b.name == "latency" else b.name
+        name = "latency (estimate)" if b.name == "latency" else (
+            f"{b.name} (measured)" if a.measured is not None else b.name)
         totals.add_row(name, f"{status}{_fmt_used(b)}", _fmt_limit(b), f"{status}{share}", made_of[b.name])
     console.print(totals)
     console.print(f"MACs {a.cost.macs:,} · params {a.cost.params:,} · arena {a.plan.arena_bytes:,} B")
+    if a.measured is not None:
+        console.print(f"flash and RAM measured by the build in {a.measured.path} (estimates: flash "
+                      f"{a.flash.total:,} B, RAM {a.ram.total:,} B); latency is still an estimate")
     if a.fits:
         console.print(f"[green]fits[/green] {a.target.id}")
     else:
         console.print(f"[bold red]over budget[/bold red]: {', '.join(b.name for b in a.over())}")
+
+
+def _measured_made_of(a: Assessment) -> dict[str, str]:
+    """The build's breakdown, largest first; the arena is named inside the model's RAM."""
+    m = a.measured
+    assert m is not None
+    flash = " + ".join(f"{p.name} {p.flash:,}" for p in m.parts if p.flash)
+    ram_parts = sorted((p for p in m.parts if p.ram), key=lambda p: -p.ram)
+    ram = " + ".join(f"{p.name} {p.ram:,}" + (f" (arena {m.arena_bytes:,})" if p.name == "model" else "")
+                     for p in ram_parts)
+    return {"flash": f"{flash} (text {m.text:,} + data {m.data:,})",
+            "ram": f"{ram} (data {m.data:,} + bss {m.bss:,} + stack {m.stack:,})"}

@@ -1,6 +1,8 @@
 """`edgekit check MODEL.tflite --target ID|FILE.toml`: per-layer costs, memory plan and the budget verdict.
 
 Imports no TensorFlow (nor matplotlib unless --plot is given): it must answer in well under a second.
+With --build DIR (a packaged project after `edgekit build DIR`), flash and RAM are the build's measured sizes
+(DIR/build/size.json), refused when they belong to another model or target.
 Exit 0 when the model fits, 1 when it is over a budget (after printing and writing every requested output),
 2 for bad input.
 """
@@ -35,6 +37,13 @@ from edgekit.errors import BadInputError, OverBudgetError
     type=click.Path(dir_okay=False, path_type=Path),
     help="JSON {op type or 'runtime': bytes} measured from a real build; replaces the code-size estimate.",
 )
+@click.option(
+    "--build",
+    "build_dir",
+    type=click.Path(path_type=Path),
+    help="A firmware project of MODEL built with `edgekit build DIR`: its measured flash and RAM replace the "
+    "estimates.",
+)
 @click.option("--force", is_flag=True, help="Overwrite existing --json/--plot files.")
 @click.option("--quiet", "-q", is_flag=True, help="No tables; only the verdict (and --json/--plot outputs).")
 def command(
@@ -43,12 +52,14 @@ def command(
     json_out: str | None,
     plot_out: Path | None,
     code_sizes: Path | None,
+    build_dir: Path | None,
     force: bool,
     quiet: bool,
 ) -> None:
     from rich.console import Console
 
-    from edgekit.analysis.budget import assess
+    from edgekit.analysis.budget import assess, target_facts
+    from edgekit.analysis.measured import load_build
     from edgekit.analysis.report import over_budget_message, render, to_json
     from edgekit.converters.tflite_reader import read_model
     from edgekit.fileio import check_writable, write_bytes_atomic, write_text_atomic
@@ -64,11 +75,16 @@ def command(
             )
         check_writable(plot_out, force)
 
+    if build_dir is not None and code_sizes is not None:
+        raise BadInputError("give --build or --code-sizes, not both: a build's measured sizes already include "
+                            "the code.")
     measured = _code_sizes(code_sizes) if code_sizes is not None else None
 
     m = read_model(model)
     target = load_target(target_ref)
-    a = assess(m, target, measured_code=measured)
+    facts = target_facts(target)
+    build = load_build(build_dir, m, facts.id, model) if build_dir is not None else None
+    a = assess(m, facts, measured_code=measured, measured=build)
 
     # with --json - the document owns stdout; tables go to stderr
     to_stderr = json_out == "-"
