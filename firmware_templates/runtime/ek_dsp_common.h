@@ -150,7 +150,8 @@ static inline int32_t ek_dsp_rq_apply(int32_t acc, const ek_dsp_rq_t *r)
 }
 
 /*
- * Rule A in 7 instructions, for a channel whose right shift is at most EK_DSP_FAST_MAX_RIGHT (ek_dsp_rq_fast_ok):
+ * Rule A in 6 instructions, for a channel with no left shift and a right shift of at most EK_DSP_FAST_MAX_RIGHT
+ * (ek_dsp_rq_fast_ok):
  *   SRDHM(x, M) = floor((2x * M + 2^31) / 2^32) = SMMULR(2x, M) while |x| < 2^30. Beyond, 2x saturates (QADD) to
  *   the same sign and |SRDHM| >= 2^29 - 1 either way, so after the right shift (<= 21) |value| >= 255 and the
  *   output clamps to the same int8 bound whatever the zero point.
@@ -162,13 +163,12 @@ static inline int32_t ek_dsp_rq_apply(int32_t acc, const ek_dsp_rq_t *r)
 
 static inline int32_t ek_dsp_rq_fast_ok(const ek_dsp_rq_t *r)
 {
-    return r->right <= EK_DSP_FAST_MAX_RIGHT;
+    return r->right <= EK_DSP_FAST_MAX_RIGHT && r->left == 0; /* a multiplier > 1 (left > 0) is rare */
 }
 
 static inline int32_t ek_dsp_rq_apply_fast(int32_t acc, const ek_dsp_rq_t *r)
 {
-    const int32_t x = (int32_t)((uint32_t)acc << r->left);
-    const int32_t h = ek_dsp_smmulr(__qadd(x, x), r->multiplier);
+    const int32_t h = ek_dsp_smmulr(__qadd(acc, acc), r->multiplier);
     const int32_t t = (int32_t)((uint32_t)__qadd(h, (int32_t)r->half) - (((uint32_t)h >> 31) & r->neg));
     return t >> r->right;
 }
