@@ -147,39 +147,41 @@ static inline __attribute__((always_inline)) int32_t conv_rq(int32_t fast, int32
     return fast ? ek_dsp_rq_apply_fast(acc, r) : ek_dsp_rq_apply(acc, r);
 }
 
-/* All output channels of one or two pixels whose patches are unpacked in xs; fast is a constant per call site. */
-static inline __attribute__((always_inline)) void conv_channels(const int32_t *xs, const int8_t *filter,
-                                                                const int32_t *bias, const ek_dsp_rq_t *rq,
-                                                                int32_t out_c, int32_t k4, int32_t groups,
-                                                                int32_t two, int8_t *y0, int32_t out_off, int32_t lo,
-                                                                int32_t hi, int32_t fast)
+/* All output channels of a pixel pair whose patches are unpacked in xs; fast is a constant per call site. */
+static inline __attribute__((always_inline)) void conv_channels2(const int32_t *xs, const int8_t *filter,
+                                                                 const int32_t *bias, const ek_dsp_rq_t *rq,
+                                                                 int32_t out_c, int32_t k4, int32_t groups, int8_t *y0,
+                                                                 int32_t out_off, int32_t lo, int32_t hi, int32_t fast)
 {
-    const int8_t *last_row = filter + (int32_t)(out_c - 1) * k4; /* an odd last channel's own row */
     int32_t o;
     for (o = 0; o + 2 <= out_c; o += 2) {
-        const int8_t *w = filter + (int32_t)o * k4;
-        if (two) {
-            int32_t acc[4];
-            acc[0] = acc[1] = bias[o];
-            acc[2] = acc[3] = bias[o + 1];
-            conv_block22(xs, w, groups, acc);
-            y0[o] = ek_dsp_clamp_s8(conv_rq(fast, acc[0], &rq[o]) + out_off, lo, hi);
-            y0[out_c + o] = ek_dsp_clamp_s8(conv_rq(fast, acc[1], &rq[o]) + out_off, lo, hi);
-            y0[o + 1] = ek_dsp_clamp_s8(conv_rq(fast, acc[2], &rq[o + 1]) + out_off, lo, hi);
-            y0[out_c + o + 1] = ek_dsp_clamp_s8(conv_rq(fast, acc[3], &rq[o + 1]) + out_off, lo, hi);
-        } else {
-            y0[o] = ek_dsp_clamp_s8(conv_rq(fast, conv_dot(xs, w, 8, groups, bias[o]), &rq[o]) + out_off, lo,
-                                    hi);
-            y0[o + 1] = ek_dsp_clamp_s8(
-                conv_rq(fast, conv_dot(xs, w + 4, 8, groups, bias[o + 1]), &rq[o + 1]) + out_off, lo, hi);
-        }
+        int32_t acc[4];
+        acc[0] = acc[1] = bias[o];
+        acc[2] = acc[3] = bias[o + 1];
+        conv_block22(xs, filter + (int32_t)o * k4, groups, acc);
+        y0[o] = ek_dsp_clamp_s8(conv_rq(fast, acc[0], &rq[o]) + out_off, lo, hi);
+        y0[out_c + o] = ek_dsp_clamp_s8(conv_rq(fast, acc[1], &rq[o]) + out_off, lo, hi);
+        y0[o + 1] = ek_dsp_clamp_s8(conv_rq(fast, acc[2], &rq[o + 1]) + out_off, lo, hi);
+        y0[out_c + o + 1] = ek_dsp_clamp_s8(conv_rq(fast, acc[3], &rq[o + 1]) + out_off, lo, hi);
     }
-    if (o < out_c) {
-        y0[o] = ek_dsp_clamp_s8(conv_rq(fast, conv_dot(xs, last_row, 4, groups, bias[o]), &rq[o]) + out_off,
-                                lo, hi);
-        if (two) {
-            y0[out_c + o] = ek_dsp_clamp_s8(
-                conv_rq(fast, conv_dot(xs + 2, last_row, 4, groups, bias[o]), &rq[o]) + out_off, lo, hi);
+}
+
+/*
+ * Channels the pair blocks do not cover: every channel of a lone last pixel (pixel == 0 only, two == 0) and
+ * the odd last channel of each pair (from == out_c - 1). Rare, so one compact copy with the exact rule.
+ */
+static void conv_channels_rest(const int32_t *xs, const int8_t *filter, const int32_t *bias, const ek_dsp_rq_t *rq,
+                               int32_t from, int32_t out_c, int32_t k4, int32_t groups, int32_t two, int8_t *y0,
+                               int32_t out_off, int32_t lo, int32_t hi)
+{
+    int32_t o, i;
+    for (o = from; o < out_c; ++o) {
+        /* row o starts at o * K4; inside a pair block its groups are 8 bytes apart, alone 4 */
+        const int32_t paired = o < out_c - out_c % 2;
+        const int8_t *w = filter + (int32_t)(o - (paired ? o % 2 : 0)) * k4 + (paired ? 4 * (o % 2) : 0);
+        for (i = 0; i <= two; ++i) {
+            const int32_t acc = conv_dot(xs + 2 * i, w, paired ? 8 : 4, groups, bias[o]);
+            y0[i * out_c + o] = ek_dsp_clamp_s8(ek_dsp_rq_apply(acc, &rq[o]) + out_off, lo, hi);
         }
     }
 }
@@ -240,10 +242,17 @@ ek_status_t ek_conv2d_s8_dsp(const ek_context_t *ctx, const ek_conv_params_t *pa
                 ek_dsp_unpack_s8(patch, k, xs + 2 * i, 4);
             }
         }
+        if (!two) {
+            conv_channels_rest(xs, filter, bias, rq, 0, out_c, k4, groups, 0, y0, out_off, lo, hi);
+            continue;
+        }
         if (fast) {
-            conv_channels(xs, filter, bias, rq, out_c, k4, groups, two, y0, out_off, lo, hi, 1);
+            conv_channels2(xs, filter, bias, rq, out_c, k4, groups, y0, out_off, lo, hi, 1);
         } else {
-            conv_channels(xs, filter, bias, rq, out_c, k4, groups, two, y0, out_off, lo, hi, 0);
+            conv_channels2(xs, filter, bias, rq, out_c, k4, groups, y0, out_off, lo, hi, 0);
+        }
+        if (out_c % 2) {
+            conv_channels_rest(xs, filter, bias, rq, out_c - 1, out_c, k4, groups, 1, y0, out_off, lo, hi);
         }
     }
     return EK_OK;

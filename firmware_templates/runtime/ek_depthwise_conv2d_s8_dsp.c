@@ -131,10 +131,9 @@ ek_status_t ek_depthwise_conv2d_s8_dsp(const ek_context_t *ctx, const ek_dw_conv
                         }
                     }
                 }
+                /* two copies only (flash): 3x3 with the fast rule, and the general one */
                 if (n_taps == 9 && fast) {
                     dw_pixel(taps, 9, out_c, filter, bias, rq, out_off, lo, hi, y, 1);
-                } else if (fast) {
-                    dw_pixel(taps, n_taps, out_c, filter, bias, rq, out_off, lo, hi, y, 1);
                 } else {
                     dw_pixel(taps, n_taps, out_c, filter, bias, rq, out_off, lo, hi, y, 0);
                 }
