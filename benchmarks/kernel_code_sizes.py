@@ -12,12 +12,14 @@ a real build of the tiny test model (tests/analysis/tinymodels.py) packaged for 
 
     .venv/bin/python benchmarks/kernel_code_sizes.py [--target mps2-an386] [--json out.json] [--toml]
 
---toml prints the [code_size] / [code_size_dsp] entries in the form edgekit/analysis/estimates.toml holds them.
+--toml prints the [code_size] / [code_size_dsp] entries in the form edgekit/analysis/estimates.toml holds them;
+--write-estimates rewrites those numbers (and the measurement date) in estimates.toml in place, comments kept.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import re
 import shutil
@@ -177,12 +179,39 @@ def runtime_from_build(target: str) -> dict[str, int]:
             "invoke": invoke, "flash_bytes": report.flash_bytes}
 
 
+ESTIMATES = REPO / "edgekit" / "analysis" / "estimates.toml"
+
+
+def write_estimates(per_op: dict[str, dict[str, int]], runtime: dict[str, int] | None,
+                    path: Path = ESTIMATES) -> list[str]:
+    """Replace the numbers of the existing entries of [code_size] / [code_size_dsp]; returns the changes."""
+    values = {"code_size": {op: v["portable"] for op, v in per_op.items()},
+              "code_size_dsp": {op: v["dsp"] for op, v in per_op.items() if "dsp" in v}}
+    if runtime is not None:
+        values["code_size"].update(runtime=runtime["runtime"], per_op_call=runtime["per_op_call"])
+    section, changes, lines = None, [], []
+    for line in path.read_text(encoding="utf-8").splitlines(keepends=True):
+        if m := re.match(r"^\[(\w+)\]", line):
+            section = m.group(1)
+        elif (m := re.match(r"^(\w+)(\s*=\s*)(\d+)", line)) and m.group(1) in values.get(section or "", {}):
+            new = values[section or ""][m.group(1)]
+            if new != int(m.group(3)):
+                changes.append(f"[{section}] {m.group(1)}: {m.group(3)} -> {new}")
+                line = f"{m.group(1)}{m.group(2)}{new}" + line[m.end():]
+        elif section == "code_size" and "MEASURED on " in line:
+            line = re.sub(r"MEASURED on \d{4}-\d{2}-\d{2}", f"MEASURED on {datetime.date.today()}", line)
+        lines.append(line)
+    path.write_text("".join(lines), encoding="utf-8")
+    return changes
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--target", default="mps2-an386", help="Cortex-M target whose CPU flags are used")
     ap.add_argument("--json", type=Path, default=Path("kernel_code_sizes.json"))
     ap.add_argument("--toml", action="store_true", help="print the estimates.toml entries")
     ap.add_argument("--no-build", action="store_true", help="skip the real build (runtime/per-call figures)")
+    ap.add_argument("--write-estimates", action="store_true", help="update edgekit/analysis/estimates.toml")
     args = ap.parse_args()
     for tool in ("gcc", "ld", "nm", "size"):
         if shutil.which(CROSS + tool) is None:
@@ -229,6 +258,10 @@ def main() -> None:
         for op, v in per_op.items():
             if "dsp" in v:
                 print(f"{op} = {v['dsp']}")
+
+    if args.write_estimates:
+        changes = write_estimates(per_op, runtime)
+        console.print(f"{ESTIMATES}: " + ("; ".join(changes) if changes else "no change"))
 
 
 if __name__ == "__main__":

@@ -313,6 +313,22 @@ def stage_check(ctx: DeployContext) -> None:
             f"~{a.latency.ms:.2f} ms estimated; {'fits' if a.fits else 'OVER BUDGET'}")
 
 
+def check_measured(ctx: DeployContext) -> None:
+    """The check again once the firmware is built: flash and RAM from the build's size.json (check --build)."""
+    from edgekit.analysis.budget import assess
+    from edgekit.analysis.measured import load_build
+    from edgekit.converters.tflite_reader import read_model
+
+    fw = _fw_target(ctx)
+    model = read_model(ctx.artifacts["tflite"])
+    build = load_build(ctx.artifacts["firmware_project"], model, fw.id, ctx.artifacts["tflite"])
+    a = assess(model, ctx.cache["target"], measured=build)
+    ctx.results["check"].update({"flash_measured": build.flash_bytes, "ram_measured": build.ram_bytes,
+                                 "fits_measured": a.fits})
+    ctx.say(f"check: {fw.id}: measured flash {build.flash_bytes:,} B (estimate {a.flash.total:,}), RAM "
+            f"{build.ram_bytes:,} B (estimate {a.ram.total:,}); {'fits' if a.fits else 'OVER BUDGET'}")
+
+
 def stage_package(ctx: DeployContext) -> None:
     from edgekit.package.cortex_m import package_cortex_m
 
@@ -335,6 +351,8 @@ def stage_build(ctx: DeployContext) -> None:
     ctx.results["build"] = report.to_json()
     ctx.say(f"build: flash {report.flash_bytes:,} B (weights {report.breakdown.get('weights', {}).get('flash', 0):,}),"
             f" RAM {report.ram_bytes:,} B (arena {report.arena_bytes:,}, stack {report.stack:,})")
+    if "check" in ctx.results:
+        check_measured(ctx)
     if report.over:
         from edgekit.errors import OverBudgetError
 
