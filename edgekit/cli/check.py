@@ -40,6 +40,7 @@ from edgekit.errors import BadInputError, OverBudgetError
 @click.option(
     "--build",
     "build_dir",
+    metavar="DIR",
     type=click.Path(path_type=Path),
     help="A firmware project of MODEL built with `edgekit build DIR`: its measured flash and RAM replace the "
     "estimates.",
