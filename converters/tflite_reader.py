@@ -28,6 +28,15 @@ from edgekit.ir import DTYPES, Model, Operator, Quantization, Tensor
 log = logging.getLogger(__name__)
 
 FILE_IDENTIFIER = b"TFL3"
+# Files users pass by mistake, recognised by their leading bytes so the error can say what the file is.
+_OTHER_FORMATS: tuple[tuple[bytes, str], ...] = (
+    (b"PK\x03\x04", "a zip archive (a Keras .keras model is one)"),
+    (b"\x89HDF\r\n\x1a\n", "an HDF5 file (a Keras .h5 model is one)"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"\x7fELF", "an executable (ELF)"),
+)
+_WHAT_TO_PASS = "pass an int8 .tflite file (convert a Keras model with `edgekit convert` first)."
 MAX_RANK = 16  # TFLite kernels stop at rank 6; anything far beyond is garbage, not a model
 MAX_ELEMENTS = 1 << 31  # per tensor; larger than any model a microcontroller or phone could run
 MAX_FILE_BYTES = 1 << 31  # flatbuffers use 32-bit offsets
@@ -108,7 +117,8 @@ class _Buf:
     def _need(self, pos: int, size: int, what: str) -> None:
         if pos < 0 or pos + size > self.n:
             raise ModelFormatError(
-                f"{what} points outside the file (byte {pos} of {self.n}); the file is truncated or corrupt."
+                f"{what} points outside the file ({f'byte {pos} of {self.n}' if pos >= 0 else 'before its start'});"
+                " the file is truncated or corrupt."
             )
 
     def u8(self, pos: int, what: str) -> int:
@@ -230,8 +240,12 @@ def parse_model(data: bytes, name: str = "model") -> Model:
         raise ModelFormatError("the file is larger than 2 GiB, which a .tflite flatbuffer cannot address.")
     ident = data[4:8]
     if ident != FILE_IDENTIFIER:
+        kind = next((k for magic, k in _OTHER_FORMATS if data.startswith(magic)), None)
+        if kind is not None:
+            raise ModelFormatError(f"this is {kind}, not a .tflite model; {_WHAT_TO_PASS}")
         raise ModelFormatError(
-            f"the file identifier is {ident!r}, not {FILE_IDENTIFIER!r}: this is not a .tflite model."
+            f"the file identifier is {ident!r}, not {FILE_IDENTIFIER!r}, so this is not a .tflite model; "
+            f"{_WHAT_TO_PASS}"
         )
     try:
         return _parse(_Buf(data), name)

@@ -71,6 +71,10 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: EdgekitError becomes one sentence on stderr and its exit code; --debug keeps the traceback."""
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
+    if debug:
+        # Users type `edgekit check m.tflite --debug` as often as `edgekit --debug check ...`: accept both by
+        # moving the flag to the group, which owns it.
+        args = ["--debug", *(a for a in args if a != "--debug")]
     try:
         cli.main(args=args, prog_name="edgekit", standalone_mode=False)
     except EdgekitError as e:
@@ -83,6 +87,13 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except click.ClickException as e:
         e.show()
+        sys.exit(2)
+    except OSError as e:
+        # A safety net for file-system and device errors no stage turned into an EdgekitError.
+        if debug:
+            raise
+        where = f" ({e.filename})" if e.filename else ""
+        click.echo(f"error: {e.strerror or e}{where}; check the path or device, or rerun with --debug.", err=True)
         sys.exit(2)
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
