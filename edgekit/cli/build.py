@@ -9,7 +9,7 @@ import click
 
 
 @click.command(name="build", help="Build a packaged firmware project; size report against the target's budget.")
-@click.argument("project_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("project_dir", type=click.Path(path_type=Path))
 @click.option("--jobs", "-j", default=2, show_default=True, help="Parallel compile jobs.")
 @click.option("--define", "-D", "defines", multiple=True, metavar="NAME[=VALUE]",
               help="Extra C define (e.g. EK_INJECT_GARBAGE); repeatable.")

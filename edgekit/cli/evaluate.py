@@ -20,18 +20,30 @@ from edgekit.errors import BadInputError
               help="Keras model to compare [the source recorded by `edgekit convert`].")
 @click.option("--no-keras", is_flag=True, help="Evaluate the .tflite alone.")
 @click.option("--split", type=click.Choice(["val", "train"]), default="val", show_default=True)
-@click.option("--json", "json_path", type=click.Path(path_type=Path), help="Also write the figures as JSON.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the figures as JSON.")
+@click.option("--force", is_flag=True, help="Overwrite an existing --json file.")
 def command(model: Path, data_spec: str, keras_path: Path | None, no_keras: bool, split: str,
-            json_path: Path | None) -> None:
+            json_path: Path | None, force: bool) -> None:
     """Accuracy of MODEL.tflite with LiteRT, side by side with the Keras model it came from."""
     from edgekit.compress.data import load_data
+    from edgekit.errors import ModelFormatError
+    from edgekit.fileio import check_writable
     from edgekit.hostrun import HostModel, accuracy
 
     if not model.is_file():
-        raise BadInputError(f"model {model} does not exist.")
+        raise BadInputError(f"model {model} does not exist; pass the path of a .tflite file.")
+    if json_path is not None:
+        check_writable(json_path, force)  # before the (slow) evaluation, as every other command does
+    try:
+        host = HostModel(model)
+    except ModelFormatError:
+        from edgekit.converters.tflite_reader import read_model
+
+        read_model(model)  # a file that is no model at all gets the reader's sentence (what it is, what to pass)
+        raise
     data = load_data(data_spec)
     x, y = (data.x_val, data.y_val) if split == "val" else (data.x_train, data.y_train)
-    host = HostModel(model)
     out_width = host.outputs[0].shape[-1]
     if data.num_classes > out_width or (data.one_hot_width not in (None, out_width)):
         raise BadInputError(f"labels in {data.source} do not match the model's {out_width} outputs.")
@@ -49,7 +61,7 @@ def command(model: Path, data_spec: str, keras_path: Path | None, no_keras: bool
     if json_path is not None:
         from edgekit.fileio import write_text_atomic
 
-        write_text_atomic(json_path, json.dumps({"split": split, "rows": rows}, indent=2))
+        write_text_atomic(json_path, json.dumps({"split": split, "rows": rows}, indent=2), force=force)
 
 
 def _recorded_source(tflite: Path) -> Path | None:

@@ -13,7 +13,7 @@ from edgekit.flash import RUNNERS
 
 
 @click.command(name="flash", help="Flash a built project with pyOCD or OpenOCD, or run it in QEMU.")
-@click.argument("project_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("project_dir", type=click.Path(path_type=Path))
 @click.option("--runner", "-r", type=click.Choice(RUNNERS), help="Default: the target's [flash] runner.")
 @click.option("--erase", is_flag=True, help="Erase the whole chip first (pyocd).")
 @click.option("--probe", help="Debug probe serial number / UID (pyocd, openocd).")

@@ -77,6 +77,17 @@ def load_project(root: str | Path) -> Project:
     root = Path(root)
     path = root / MANIFEST
     if not path.is_file():
+        if root.is_file():
+            raise BadInputError(
+                f"{root} is a file, but this command takes a firmware project folder; make one with "
+                f"'edgekit package {root} --target ID -o fw/' and pass fw/."
+            )
+        if (root / "edgekit-module.json").is_file():
+            raise BadInputError(
+                f"{root} is an Android library module, not a Cortex-M firmware project; build it with Gradle "
+                "inside your app (include it with settings.gradle), and measure it with 'edgekit bench MODEL "
+                "--target android-arm64'."
+            )
         raise BadInputError(
             f"{root} is not an edgekit firmware project (no {MANIFEST}); create one with "
             f"'edgekit package MODEL.tflite --target ID -o {root}'."
