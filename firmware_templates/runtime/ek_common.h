@@ -95,6 +95,12 @@ static inline int32_t ek_mbqm(int32_t x, int32_t multiplier, int32_t shift)
     return ek_rdbpot(ek_srdhm(shifted, multiplier), right);
 }
 
+/* Number of elements of an NHWC shape: what every element-wise kernel loops over and checks. */
+static inline int32_t ek_dims_count(const ek_dims_t *d)
+{
+    return d->n * d->h * d->w * d->c;
+}
+
 static inline int8_t ek_sat_s8(int32_t x)
 {
     return (int8_t)ek_clamp(x, -128, 127);

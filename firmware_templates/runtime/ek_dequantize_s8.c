@@ -5,10 +5,10 @@ ek_status_t ek_dequantize_s8_f32(const ek_context_t *ctx, const ek_dequantize_pa
                                  const ek_dims_t *input_dims, const int8_t *input, const ek_dims_t *output_dims,
                                  float *output)
 {
-    const int32_t size = input_dims->n * input_dims->h * input_dims->w * input_dims->c;
+    const int32_t size = ek_dims_count(input_dims);
     int32_t i;
     (void)ctx;
-    if (size != output_dims->n * output_dims->h * output_dims->w * output_dims->c) {
+    if (size != ek_dims_count(output_dims)) {
         return EK_ERR_ARGUMENT;
     }
     for (i = 0; i < size; ++i) {

@@ -51,11 +51,11 @@ ek_status_t ek_hard_swish_s8(const ek_context_t *ctx, const ek_hard_swish_params
                              const ek_dims_t *input_dims, const int8_t *input, const ek_dims_t *output_dims,
                              int8_t *output)
 {
-    const int32_t size = input_dims->n * input_dims->h * input_dims->w * input_dims->c;
+    const int32_t size = ek_dims_count(input_dims);
     const int32_t relu_exp = params->reluish_multiplier_exponent;
     int32_t i;
     (void)ctx;
-    if (size != output_dims->n * output_dims->h * output_dims->w * output_dims->c ||
+    if (size != ek_dims_count(output_dims) ||
         params->output_multiplier_exponent > 0 || params->output_multiplier_exponent < -15 || relu_exp > 31 ||
         relu_exp < -15) {
         return EK_ERR_ARGUMENT;
@@ -84,21 +84,6 @@ ek_status_t ek_hard_swish_s8(const ek_context_t *ctx, const ek_hard_swish_params
         out = ek_rdbpot16(ek_sdhm16(reluish, preshift_output_scale), -params->output_multiplier_exponent);
         out = ek_wrap16(out + params->output_zero_point);
         output[i] = (int8_t)ek_clamp(out, -128, 127);
-    }
-    return EK_OK;
-}
-
-ek_status_t ek_hard_swish_table_s8(const ek_context_t *ctx, const int8_t *table, const ek_dims_t *input_dims,
-                                   const int8_t *input, const ek_dims_t *output_dims, int8_t *output)
-{
-    const int32_t size = input_dims->n * input_dims->h * input_dims->w * input_dims->c;
-    int32_t i;
-    (void)ctx;
-    if (size != output_dims->n * output_dims->h * output_dims->w * output_dims->c) {
-        return EK_ERR_ARGUMENT;
-    }
-    for (i = 0; i < size; ++i) {
-        output[i] = table[(int32_t)input[i] + 128];
     }
     return EK_OK;
 }

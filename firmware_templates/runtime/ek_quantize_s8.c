@@ -1,11 +1,6 @@
 /* edgekit runtime: QUANTIZE (TFLM reference_ops::AffineQuantize and reference_ops::Requantize). */
 #include "ek_quantize_s8.h"
 
-static int32_t ek_size(const ek_dims_t *d)
-{
-    return d->n * d->h * d->w * d->c;
-}
-
 /*
  * roundf() then a cast to int32, without libm and without undefined behaviour: values outside the int32
  * range and NaN give INT32_MIN, which is what cvttss2si (the x86 cast TFLM's host build uses) returns.
@@ -30,11 +25,11 @@ static int32_t ek_roundf_to_i32(float v)
 ek_status_t ek_quantize_f32_s8(const ek_context_t *ctx, const ek_quantize_params_t *params, const ek_dims_t *input_dims,
                                const float *input, const ek_dims_t *output_dims, int8_t *output)
 {
-    const int32_t size = ek_size(input_dims);
+    const int32_t size = ek_dims_count(input_dims);
     const float scale = params->output_scale;
     int32_t i;
     (void)ctx;
-    if (size != ek_size(output_dims) || !(scale > 0.0f)) {
+    if (size != ek_dims_count(output_dims) || !(scale > 0.0f)) {
         return EK_ERR_ARGUMENT;
     }
     for (i = 0; i < size; ++i) {
@@ -50,31 +45,16 @@ ek_status_t ek_quantize_f32_s8(const ek_context_t *ctx, const ek_quantize_params
 ek_status_t ek_requantize_s8(const ek_context_t *ctx, const ek_requantize_params_t *params, const ek_dims_t *input_dims,
                              const int8_t *input, const ek_dims_t *output_dims, int8_t *output)
 {
-    const int32_t size = ek_size(input_dims);
+    const int32_t size = ek_dims_count(input_dims);
     int32_t i;
     (void)ctx;
-    if (size != ek_size(output_dims)) {
+    if (size != ek_dims_count(output_dims)) {
         return EK_ERR_ARGUMENT;
     }
     for (i = 0; i < size; ++i) {
         const int32_t v = ek_mbqm((int32_t)input[i] - params->input_zero_point, params->quant.multiplier,
                                   params->quant.shift);
         output[i] = ek_sat_s8(v + params->output_zero_point);
-    }
-    return EK_OK;
-}
-
-ek_status_t ek_requantize_table_s8(const ek_context_t *ctx, const int8_t *table, const ek_dims_t *input_dims,
-                                   const int8_t *input, const ek_dims_t *output_dims, int8_t *output)
-{
-    const int32_t size = ek_size(input_dims);
-    int32_t i;
-    (void)ctx;
-    if (size != ek_size(output_dims)) {
-        return EK_ERR_ARGUMENT;
-    }
-    for (i = 0; i < size; ++i) {
-        output[i] = table[(int32_t)input[i] + 128];
     }
     return EK_OK;
 }

@@ -34,15 +34,6 @@ ek_status_t ek_quantize_f32_s8(const ek_context_t *ctx, const ek_quantize_params
 ek_status_t ek_requantize_s8(const ek_context_t *ctx, const ek_requantize_params_t *params, const ek_dims_t *input_dims,
                              const int8_t *input, const ek_dims_t *output_dims, int8_t *output);
 
-/*
- * Requantization as a table: table[b + 128] is the output byte for input byte b (read as int8), computed by
- * the generator with the same rule A arithmetic (converters/c_codegen/fixedpoint.py). Bit-exact, one load each.
- * Because it maps raw bytes, the same kernel serves int8 -> int8 and the uint8 <-> int8 edges of uint8 I/O
- * models (the caller passes uint8 buffers as int8 pointers).
- */
-ek_status_t ek_requantize_table_s8(const ek_context_t *ctx, const int8_t *table, const ek_dims_t *input_dims,
-                                   const int8_t *input, const ek_dims_t *output_dims, int8_t *output);
-
 #ifdef __cplusplus
 }
 #endif

@@ -29,13 +29,6 @@ ek_status_t ek_relu_s8(const ek_context_t *ctx, const ek_relu_params_t *params, 
 ek_status_t ek_relu6_s8(const ek_context_t *ctx, const ek_relu6_params_t *params, const ek_dims_t *input_dims,
                         const int8_t *input, const ek_dims_t *output_dims, int8_t *output);
 
-/*
- * RELU as a table: table[q + 128] is ek_relu_s8's output for code q, computed by the generator with the same
- * rule A arithmetic (converters/c_codegen/fixedpoint.py). Bit-exact, one load per element.
- */
-ek_status_t ek_relu_table_s8(const ek_context_t *ctx, const int8_t *table, const ek_dims_t *input_dims,
-                             const int8_t *input, const ek_dims_t *output_dims, int8_t *output);
-
 #ifdef __cplusplus
 }
 #endif

@@ -6,10 +6,10 @@
 ek_status_t ek_tanh_s8(const ek_context_t *ctx, const ek_tanh_params_t *params, const ek_dims_t *input_dims,
                        const int8_t *input, const ek_dims_t *output_dims, int8_t *output)
 {
-    const int32_t size = input_dims->n * input_dims->h * input_dims->w * input_dims->c;
+    const int32_t size = ek_dims_count(input_dims);
     int32_t i;
     (void)ctx;
-    if (size != output_dims->n * output_dims->h * output_dims->w * output_dims->c || params->input_left_shift < 0 ||
+    if (size != ek_dims_count(output_dims) || params->input_left_shift < 0 ||
         params->input_left_shift > 31 || params->input_range_radius < 0) {
         return EK_ERR_ARGUMENT;
     }
@@ -24,21 +24,6 @@ ek_status_t ek_tanh_s8(const ek_context_t *ctx, const ek_tanh_params_t *params, 
             const int32_t z = ek_mbqm(x, params->input_multiplier, params->input_left_shift);
             output[i] = (int8_t)ek_clamp(ek_rdbpot(ek_fp_tanh(z, 4), 24), -128, 127);
         }
-    }
-    return EK_OK;
-}
-
-ek_status_t ek_tanh_table_s8(const ek_context_t *ctx, const int8_t *table, const ek_dims_t *input_dims,
-                             const int8_t *input, const ek_dims_t *output_dims, int8_t *output)
-{
-    const int32_t size = input_dims->n * input_dims->h * input_dims->w * input_dims->c;
-    int32_t i;
-    (void)ctx;
-    if (size != output_dims->n * output_dims->h * output_dims->w * output_dims->c) {
-        return EK_ERR_ARGUMENT;
-    }
-    for (i = 0; i < size; ++i) {
-        output[i] = table[(int32_t)input[i] + 128];
     }
     return EK_OK;
 }

@@ -23,13 +23,6 @@ typedef struct {
 ek_status_t ek_tanh_s8(const ek_context_t *ctx, const ek_tanh_params_t *params, const ek_dims_t *input_dims,
                        const int8_t *input, const ek_dims_t *output_dims, int8_t *output);
 
-/*
- * The same op as a table lookup: table[q + 128] is the output for input code q, computed by the generator
- * from the exact rules above (converters/c_codegen/fixedpoint.py). Bit-exact, one load per element.
- */
-ek_status_t ek_tanh_table_s8(const ek_context_t *ctx, const int8_t *table, const ek_dims_t *input_dims,
-                             const int8_t *input, const ek_dims_t *output_dims, int8_t *output);
-
 #ifdef __cplusplus
 }
 #endif

@@ -1,4 +1,4 @@
-"""HARD_SWISH -> ek_hard_swish_table_s8: TFLM's HardSwishPrepare (float32 scale ratios, int16 multipliers) offline.
+"""HARD_SWISH -> ek_table_s8: TFLM's HardSwishPrepare (float32 scale ratios, int16 multipliers) offline.
 
 The op is a pure function of the int8 code, so by default the generator runs TFLM's int16 fixed-point
 reference (ported below, ``hard_swish_code``) on all 256 codes and emits a 256-byte table. ``USE_TABLE = False``
@@ -11,6 +11,8 @@ import numpy as np
 from edgekit.converters.c_codegen.quant import qparams, quantize_multiplier
 from edgekit.converters.c_codegen.registry import EmitContext, OpEmission, register
 from edgekit.converters.c_codegen.support import OP_RULES, SUMMARY, Rule, _int8
+from edgekit.converters.c_codegen.table import RUNTIME as TABLE_RUNTIME
+from edgekit.converters.c_codegen.table import emit_table, unary_io
 
 from edgekit.ir import Model, Operator
 
@@ -98,18 +100,15 @@ def hard_swish_params(s_in: float, zp_in: int, s_out: float, zp_out: int) -> dic
     }
 
 
-@register("HARD_SWISH", runtime=("ek_hard_swish_s8.c", "ek_hard_swish_s8.h"))
+@register("HARD_SWISH", runtime=("ek_hard_swish_s8.c", "ek_hard_swish_s8.h", *TABLE_RUNTIME))
 def emit(ctx: EmitContext, op: Operator) -> OpEmission:
-    x, y = op.inputs[0], op.outputs[0]
-    s_in, zp_in = qparams(ctx.model, x)
-    s_out, zp_out = qparams(ctx.model, y)
+    s_in, zp_in = qparams(ctx.model, op.inputs[0])
+    s_out, zp_out = qparams(ctx.model, op.outputs[0])
     p = hard_swish_params(s_in[0], zp_in[0], s_out[0], zp_out[0])
-    io = f"&{ctx.dims(x)}, {ctx.data(x, 'const int8_t')}, &{ctx.dims(y)}, {ctx.data(y, 'int8_t')}"
     if USE_TABLE:
-        table = ctx.array("int8_t", "table", [hard_swish_code(q, p) for q in range(-128, 128)])
-        return OpEmission(call=f"ek_hard_swish_table_s8(&ek_ctx, {table}, {io})", comment="256-entry table")
+        return emit_table(ctx, op, [hard_swish_code(q, p) for q in range(-128, 128)])
     params = ctx.define("ek_hard_swish_params_t", "hswish", p)
-    return OpEmission(call=f"ek_hard_swish_s8(&ek_ctx, &{params}, {io})", comment="fixed point")
+    return OpEmission(call=f"ek_hard_swish_s8(&ek_ctx, &{params}, {unary_io(ctx, op)})", comment="fixed point")
 
 
 def _scales(model: Model, op: Operator) -> str | None:

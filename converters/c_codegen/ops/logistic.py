@@ -1,4 +1,4 @@
-"""LOGISTIC -> ek_logistic_table_s8 (ARITHMETIC.md 3.9): TFLM's frexp multiplier and input radius, offline.
+"""LOGISTIC -> ek_table_s8 (ARITHMETIC.md 3.9): TFLM's frexp multiplier and input radius, offline.
 
 With an int8 input the op is a pure function of the code, so by default the generator evaluates TFLM's exact
 fixed-point rules (``fixedpoint.py``) on all 256 codes and emits a 256-byte table: one load per element on the
@@ -17,6 +17,8 @@ from edgekit.converters.c_codegen.ops.softmax import input_radius
 from edgekit.converters.c_codegen.quant import qparams, round_away
 from edgekit.converters.c_codegen.registry import EmitContext, OpEmission, register
 from edgekit.converters.c_codegen.support import OP_RULES, SUMMARY, Rule, _int8
+from edgekit.converters.c_codegen.table import RUNTIME as TABLE_RUNTIME
+from edgekit.converters.c_codegen.table import emit_table, unary_io
 
 from edgekit.ir import Model, Operator
 
@@ -63,18 +65,15 @@ def q4_table(params: dict[str, int], kernel: str) -> list[int]:
 
 
 def emit_q4_op(ctx: EmitContext, op: Operator, kernel: str) -> OpEmission:
-    x, y = op.inputs[0], op.outputs[0]
-    s_in, zp_in = qparams(ctx.model, x)
+    s_in, zp_in = qparams(ctx.model, op.inputs[0])
     params = q4_input_params(s_in[0], zp_in[0])
-    io = f"&{ctx.dims(x)}, {ctx.data(x, 'const int8_t')}, &{ctx.dims(y)}, {ctx.data(y, 'int8_t')}"
     if USE_TABLE:
-        table = ctx.array("int8_t", "table", q4_table(params, kernel))
-        return OpEmission(call=f"{kernel}_table_s8(&ek_ctx, {table}, {io})", comment="256-entry table")
+        return emit_table(ctx, op, q4_table(params, kernel))
     name = ctx.define(f"{kernel}_params_t", "params", params)
-    return OpEmission(call=f"{kernel}_s8(&ek_ctx, &{name}, {io})", comment="fixed point")
+    return OpEmission(call=f"{kernel}_s8(&ek_ctx, &{name}, {unary_io(ctx, op)})", comment="fixed point")
 
 
-@register("LOGISTIC", runtime=("ek_logistic_s8.c", "ek_logistic_s8.h", "ek_fixedpoint.h"))
+@register("LOGISTIC", runtime=("ek_logistic_s8.c", "ek_logistic_s8.h", "ek_fixedpoint.h", *TABLE_RUNTIME))
 def emit(ctx: EmitContext, op: Operator) -> OpEmission:
     return emit_q4_op(ctx, op, "ek_logistic")
 

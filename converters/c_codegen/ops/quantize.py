@@ -1,7 +1,7 @@
 """QUANTIZE -> ek_quantize_f32_s8 (float32 -> int8) or requantization, ARITHMETIC.md 3.11.
 
 int8 -> int8 is a pure function of the code: by default a 256-byte table built here with the exact rule A
-arithmetic (``ek_requantize_table_s8``); ``USE_TABLE = False`` emits the arithmetic kernel ``ek_requantize_s8``.
+arithmetic (``ek_table_s8``); ``USE_TABLE = False`` emits the arithmetic kernel ``ek_requantize_s8``.
 The uint8 <-> int8 edges of models converted with uint8 I/O (TFLM's mixed-type Requantize) always use the
 table: it is indexed by the raw byte and holds the output's raw bytes, so one kernel serves every type pair.
 """
@@ -12,6 +12,8 @@ from edgekit.converters.c_codegen import fixedpoint as fp
 from edgekit.converters.c_codegen.quant import f32, qparams, quantize_multiplier
 from edgekit.converters.c_codegen.registry import EmitContext, OpEmission, register
 from edgekit.converters.c_codegen.support import OP_RULES, SUMMARY, Rule
+from edgekit.converters.c_codegen.table import RUNTIME as TABLE_RUNTIME
+from edgekit.converters.c_codegen.table import emit_table, unary_io
 
 from edgekit.ir import Model, Operator
 
@@ -47,7 +49,7 @@ def requantize_table(p: dict[str, object], src: str = "int8", dst: str = "int8")
     return table
 
 
-@register("QUANTIZE", runtime=("ek_quantize_s8.c", "ek_quantize_s8.h"))
+@register("QUANTIZE", runtime=("ek_quantize_s8.c", "ek_quantize_s8.h", *TABLE_RUNTIME))
 def emit(ctx: EmitContext, op: Operator) -> OpEmission:
     x, y = op.inputs[0], op.outputs[0]
     model = ctx.model
@@ -61,13 +63,11 @@ def emit(ctx: EmitContext, op: Operator) -> OpEmission:
         return OpEmission(call=call, comment="float32 -> int8")
     s_in, zp_in = qparams(model, x)
     p = requantize_params(s_in[0], zp_in[0], s_out[0], zp_out[0])
-    io = f"&{ctx.dims(x)}, {ctx.data(x, 'const int8_t')}, {out}"
     src, dst = model.tensor(x).dtype, model.tensor(y).dtype
     if USE_TABLE or (src, dst) != ("int8", "int8"):
-        table = ctx.array("int8_t", "table", requantize_table(p, src, dst))
-        return OpEmission(call=f"ek_requantize_table_s8(&ek_ctx, {table}, {io})", comment=f"{src} -> {dst}, table")
+        return emit_table(ctx, op, requantize_table(p, src, dst), comment=f"{src} -> {dst}, table")
     params = ctx.define("ek_requantize_params_t", "requantize", p)
-    return OpEmission(call=f"ek_requantize_s8(&ek_ctx, &{params}, {io})", comment="int8 -> int8")
+    return OpEmission(call=f"ek_requantize_s8(&ek_ctx, &{params}, {unary_io(ctx, op)})", comment="int8 -> int8")
 
 
 SUPPORTED = {("float32", "int8"), ("int8", "int8"), ("uint8", "int8"), ("int8", "uint8")}

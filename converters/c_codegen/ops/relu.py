@@ -12,6 +12,8 @@ from edgekit.converters.c_codegen import fixedpoint as fp
 from edgekit.converters.c_codegen.quant import qparams, quantize_multiplier, round_away
 from edgekit.converters.c_codegen.registry import EmitContext, OpEmission, register
 from edgekit.converters.c_codegen.support import OP_RULES, SUMMARY, _int8
+from edgekit.converters.c_codegen.table import RUNTIME as TABLE_RUNTIME
+from edgekit.converters.c_codegen.table import emit_table, unary_io
 
 from edgekit.ir import Operator
 
@@ -44,28 +46,22 @@ def relu6_params(s_in: float, zp_in: int) -> dict[str, int]:
     return {"lower": int(zp_in), "upper": max(-128, min(127, six))}
 
 
-def _io(ctx: EmitContext, op: Operator) -> str:
-    x, y = op.inputs[0], op.outputs[0]
-    return f"&{ctx.dims(x)}, {ctx.data(x, 'const int8_t')}, &{ctx.dims(y)}, {ctx.data(y, 'int8_t')}"
-
-
-@register("RELU", runtime=("ek_relu_s8.c", "ek_relu_s8.h"))
+@register("RELU", runtime=("ek_relu_s8.c", "ek_relu_s8.h", *TABLE_RUNTIME))
 def emit_relu(ctx: EmitContext, op: Operator) -> OpEmission:
     s_in, zp_in = qparams(ctx.model, op.inputs[0])
     s_out, zp_out = qparams(ctx.model, op.outputs[0])
     p = relu_params(s_in[0], zp_in[0], s_out[0], zp_out[0])
     if USE_TABLE:
-        table = ctx.array("int8_t", "table", relu_table(p))
-        return OpEmission(call=f"ek_relu_table_s8(&ek_ctx, {table}, {_io(ctx, op)})", comment="256-entry table")
+        return emit_table(ctx, op, relu_table(p))
     params = ctx.define("ek_relu_params_t", "relu", p)
-    return OpEmission(call=f"ek_relu_s8(&ek_ctx, &{params}, {_io(ctx, op)})")
+    return OpEmission(call=f"ek_relu_s8(&ek_ctx, &{params}, {unary_io(ctx, op)})")
 
 
 @register("RELU6", runtime=("ek_relu_s8.c", "ek_relu_s8.h"))
 def emit_relu6(ctx: EmitContext, op: Operator) -> OpEmission:
     s_in, zp_in = qparams(ctx.model, op.inputs[0])
     params = ctx.define("ek_relu6_params_t", "relu6", relu6_params(s_in[0], zp_in[0]))
-    return OpEmission(call=f"ek_relu6_s8(&ek_ctx, &{params}, {_io(ctx, op)})")
+    return OpEmission(call=f"ek_relu6_s8(&ek_ctx, &{params}, {unary_io(ctx, op)})")
 
 
 OP_RULES["RELU"] = (_int8(("input", 0), ("output", 0)),)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from edgekit.converters.c_codegen.ops.logistic import emit_q4_op, input_scale_rule
 from edgekit.converters.c_codegen.registry import EmitContext, OpEmission, register
 from edgekit.converters.c_codegen.support import OP_RULES, SUMMARY, Rule, _int8
+from edgekit.converters.c_codegen.table import RUNTIME as TABLE_RUNTIME
 
 from edgekit.ir import Operator
 
 
-@register("TANH", runtime=("ek_tanh_s8.c", "ek_tanh_s8.h", "ek_fixedpoint.h"))
+@register("TANH", runtime=("ek_tanh_s8.c", "ek_tanh_s8.h", "ek_fixedpoint.h", *TABLE_RUNTIME))
 def emit(ctx: EmitContext, op: Operator) -> OpEmission:
     return emit_q4_op(ctx, op, "ek_tanh")
 
