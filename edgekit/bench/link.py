@@ -49,7 +49,15 @@ class DeviceLink:
                 break
             except (serial.SerialException, OSError, ValueError) as e:
                 if time.monotonic() > deadline:
-                    raise EnvironmentError_(f"cannot open {url}: {e}") from e
+                    # pyserial nests the OS reason in its own text ("... [Errno 2] could not open port X:
+                    # [Errno 2] No such file ..."): keep the innermost reason only.
+                    reasons = re.findall(r"\[Errno -?\d+\] ([^:'\]]+)", str(e))
+                    reason = reasons[-1].strip() if reasons else str(e)
+                    raise EnvironmentError_(
+                        f"cannot open {url} ({reason}, retried for {connect_timeout:g} s); check that the board "
+                        "is connected and the port name (ls /dev/ttyACM* /dev/ttyUSB*), or pass a pyserial URL "
+                        "such as socket://HOST:PORT."
+                    ) from e
                 time.sleep(0.05)
 
     def close(self) -> None:
