@@ -25,6 +25,7 @@ from edgekit.analysis.measured import MeasuredBuild
 from edgekit.analysis.plan import MemoryPlan
 from edgekit.errors import EdgekitError, TargetError
 from edgekit.ir import Model
+from edgekit.package.target_info import _get  # one reader of target objects for both modules
 
 log = logging.getLogger(__name__)
 
@@ -78,15 +79,6 @@ def _no_reuse_plan(model: Model, alignment: int) -> MemoryPlan:
         buffers.append(Buffer(tensor.name or f"t{t}", t, offset, tensor.nbytes, first, end))
         offset += -(-tensor.nbytes // alignment) * alignment
     return MemoryPlan(arena_bytes=offset, alignment=alignment, buffers=tuple(buffers), strategy="no-reuse")
-
-
-def _get(obj: Any, dotted: str, default: Any = None) -> Any:
-    """``obj.a.b`` or ``obj["a"]["b"]``, whichever the target object offers; ``default`` when absent."""
-    for part in dotted.split("."):
-        if obj is None:
-            return default
-        obj = obj.get(part) if isinstance(obj, Mapping) else getattr(obj, part, None)
-    return default if obj is None else obj
 
 
 # Android targets carry no [cpu] section; the estimate assumes a big core of a current phone at this clock.
