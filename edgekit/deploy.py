@@ -10,13 +10,13 @@ change. An artifact newer than the project file (and the files it names) is reus
 from __future__ import annotations
 
 import json
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from edgekit.errors import BadInputError
+from edgekit.tomlfile import read_toml
 
 # section -> allowed keys; read strictly (an unknown section or key is an error naming it)
 SECTIONS: dict[str, set[str]] = {
@@ -76,12 +76,7 @@ class Stage:
 
 def load_project(path: str | Path) -> Project:
     p = Path(path)
-    if not p.is_file():
-        raise BadInputError(f"project file {p} does not exist.")
-    try:
-        doc = tomllib.loads(p.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise BadInputError(f"project file {p} is not valid TOML ({e}).") from None
+    doc = read_toml(p, f"project file {p} does not exist.", f"project file {p}")
     for name, body in doc.items():
         if name not in SECTIONS:
             raise BadInputError(f"{p}: unknown section [{name}]; known: {', '.join(sorted(SECTIONS))}.")

@@ -20,12 +20,12 @@ TOML form::
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from edgekit.errors import BadInputError
+from edgekit.tomlfile import read_toml
 
 
 @dataclass(frozen=True)
@@ -122,12 +122,7 @@ def describe_step(step: Step) -> str:
 
 def load_recipe(path: str | Path) -> Recipe:
     p = Path(path)
-    if not p.is_file():
-        raise BadInputError(f"recipe file {p} does not exist; pass a TOML recipe or use the step flags.")
-    try:
-        doc = tomllib.loads(p.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise BadInputError(f"recipe {p} is not valid TOML ({e}).") from None
+    doc = read_toml(p, f"recipe file {p} does not exist; pass a TOML recipe or use the step flags.", f"recipe {p}")
     return recipe_from_dict(doc, str(p))
 
 
