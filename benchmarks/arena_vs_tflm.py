@@ -21,14 +21,13 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-MODELS = Path(os.environ.get("EDGEKIT_SHARED_MODELS", REPO.parent / "shared" / "models")) / "mlperf-tiny"
-MLPERF = {
-    "kws": "kws_ref_model.tflite",
-    "vww": "vww_96_int8.tflite",
-    "ic": "pretrainedResnet_quant.tflite",
-    "ad": "ad01_int8.tflite",
-}
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # for _common, also when a test loads this file by path
+try:
+    from _common import MLPERF_DIR as MODELS
+    from _common import MLPERF_FILES as MLPERF
+    from _common import REPO
+finally:
+    sys.path.pop(0)
 GOAL_TOTAL_RATIO = 0.75
 
 

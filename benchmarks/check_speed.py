@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -18,14 +17,13 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-MODELS = Path(os.environ.get("EDGEKIT_SHARED_MODELS", REPO.parent / "shared" / "models")) / "mlperf-tiny"
-FILES = {
-    "kws": "kws_ref_model.tflite",
-    "vww": "vww_96_int8.tflite",
-    "ic": "pretrainedResnet_quant.tflite",
-    "ad": "ad01_int8.tflite",
-}
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # for _common, also when a test loads this file by path
+try:
+    from _common import MLPERF_DIR as MODELS
+    from _common import MLPERF_FILES as FILES
+    from _common import REPO
+finally:
+    sys.path.pop(0)
 HEAVY = ("tensorflow", "tf_keras", "keras", "matplotlib")
 
 
