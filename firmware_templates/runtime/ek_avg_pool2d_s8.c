@@ -8,19 +8,17 @@ ek_status_t ek_avg_pool2d_s8(const ek_context_t *ctx, const ek_pool_params_t *pa
     int32_t b, oy, ox, c;
     (void)ctx;
 
-    if (output_dims->c != depth || output_dims->n != input_dims->n || params->stride_h < 1 ||
-        params->stride_w < 1) {
+    if (!ek_pool_args_valid(params, input_dims, output_dims)) {
         return EK_ERR_ARGUMENT;
     }
     for (b = 0; b < input_dims->n; ++b) {
         for (oy = 0; oy < output_dims->h; ++oy) {
-            const int32_t y0 = oy * params->stride_h - params->pad_h;
-            const int32_t fy_start = EK_MAX(0, -y0);
-            const int32_t fy_end = EK_MIN(params->filter_h, in_h - y0);
+            const ek_pool_window_t wy = ek_pool_window(oy, params->stride_h, params->pad_h, params->filter_h, in_h);
+            const int32_t y0 = wy.origin, fy_start = wy.start, fy_end = wy.end;
             for (ox = 0; ox < output_dims->w; ++ox) {
-                const int32_t x0 = ox * params->stride_w - params->pad_w;
-                const int32_t fx_start = EK_MAX(0, -x0);
-                const int32_t fx_end = EK_MIN(params->filter_w, in_w - x0);
+                const ek_pool_window_t wx =
+                    ek_pool_window(ox, params->stride_w, params->pad_w, params->filter_w, in_w);
+                const int32_t x0 = wx.origin, fx_start = wx.start, fx_end = wx.end;
                 const int32_t count = (fy_end - fy_start) * (fx_end - fx_start);
                 if (fy_end <= fy_start || fx_end <= fx_start) {
                     return EK_ERR_ARGUMENT; /* a window entirely in the padding: TFLM fails here too */
