@@ -1,5 +1,7 @@
 #include "ek_add_s8.h"
 
+#include "ek_broadcast.h"
+
 static int8_t ek_add_one(const ek_add_params_t *p, const ek_add_quant_t *q, int32_t a, int32_t b)
 {
     const int32_t x1 = (a + p->input1_offset) * ((int32_t)1 << p->left_shift);
@@ -8,11 +10,6 @@ static int8_t ek_add_one(const ek_add_params_t *p, const ek_add_quant_t *q, int3
     const int32_t y2 = ek_mbqm(x2, q->input2.multiplier, q->input2.shift);
     const int32_t out = ek_mbqm(y1 + y2, q->output.multiplier, q->output.shift) + p->output_offset;
     return (int8_t)ek_clamp(out, p->act.min, p->act.max);
-}
-
-static int32_t ek_count(const ek_dims_t *d)
-{
-    return d->n * d->h * d->w * d->c;
 }
 
 ek_status_t ek_add_s8(const ek_context_t *ctx, const ek_add_params_t *params, const ek_add_quant_t *quant,
@@ -28,11 +25,11 @@ ek_status_t ek_add_s8(const ek_context_t *ctx, const ek_add_params_t *params, co
     for (i = 0; i < params->rank; ++i) {
         total *= params->shape[i];
     }
-    if (total != ek_count(output_dims)) {
+    if (total != ek_dims_count(output_dims)) {
         return EK_ERR_ARGUMENT;
     }
     if (!params->broadcast) {
-        if (ek_count(input1_dims) != total || ek_count(input2_dims) != total) {
+        if (ek_dims_count(input1_dims) != total || ek_dims_count(input2_dims) != total) {
             return EK_ERR_ARGUMENT;
         }
         for (i = 0; i < total; ++i) {
@@ -45,20 +42,8 @@ ek_status_t ek_add_s8(const ek_context_t *ctx, const ek_add_params_t *params, co
         int32_t idx[EK_ADD_MAX_RANK] = {0, 0, 0, 0, 0, 0};
         int32_t off1 = 0, off2 = 0;
         for (i = 0; i < total; ++i) {
-            int32_t d = params->rank - 1;
             output[i] = ek_add_one(params, quant, input1[off1], input2[off2]);
-            while (d >= 0) {
-                idx[d] += 1;
-                off1 += params->stride1[d];
-                off2 += params->stride2[d];
-                if (idx[d] < params->shape[d]) {
-                    break;
-                }
-                off1 -= params->stride1[d] * params->shape[d];
-                off2 -= params->stride2[d] * params->shape[d];
-                idx[d] = 0;
-                --d;
-            }
+            ek_broadcast_step(params->shape, params->stride1, params->stride2, params->rank - 1, idx, &off1, &off2);
         }
     }
     return EK_OK;

@@ -1,16 +1,13 @@
 /* edgekit runtime: int8 MUL (TFLM reference_integer_ops::Mul / BroadcastMul6DSlow). */
 #include "ek_mul_s8.h"
 
+#include "ek_broadcast.h"
+
 static int8_t ek_mul_one(const ek_mul_params_t *p, const ek_quant_t *q, int32_t a, int32_t b)
 {
     const int32_t product = (a + p->input1_offset) * (b + p->input2_offset);
     const int32_t out = ek_mbqm(product, q->multiplier, q->shift) + p->output_offset;
     return (int8_t)ek_clamp(out, p->act.min, p->act.max);
-}
-
-static int32_t ek_count(const ek_dims_t *d)
-{
-    return d->n * d->h * d->w * d->c;
 }
 
 ek_status_t ek_mul_s8(const ek_context_t *ctx, const ek_mul_params_t *params, const ek_quant_t *quant,
@@ -25,11 +22,11 @@ ek_status_t ek_mul_s8(const ek_context_t *ctx, const ek_mul_params_t *params, co
     for (i = 0; i < params->rank; ++i) {
         total *= params->shape[i];
     }
-    if (total != ek_count(output_dims)) {
+    if (total != ek_dims_count(output_dims)) {
         return EK_ERR_ARGUMENT;
     }
     if (!params->broadcast) {
-        if (ek_count(input1_dims) != total || ek_count(input2_dims) != total) {
+        if (ek_dims_count(input1_dims) != total || ek_dims_count(input2_dims) != total) {
             return EK_ERR_ARGUMENT;
         }
         for (i = 0; i < total; ++i) {
@@ -46,23 +43,12 @@ ek_status_t ek_mul_s8(const ek_context_t *ctx, const ek_mul_params_t *params, co
         int32_t idx[EK_MUL_MAX_RANK] = {0, 0, 0, 0, 0, 0};
         int32_t off1 = 0, off2 = 0, done = 0;
         while (done < total) {
-            int32_t j, d = last - 1;
+            int32_t j;
             for (j = 0; j < inner; ++j) {
                 output[done + j] = ek_mul_one(params, quant, input1[off1 + j * s1], input2[off2 + j * s2]);
             }
             done += inner;
-            while (d >= 0) {
-                idx[d] += 1;
-                off1 += params->stride1[d];
-                off2 += params->stride2[d];
-                if (idx[d] < params->shape[d]) {
-                    break;
-                }
-                off1 -= params->stride1[d] * params->shape[d];
-                off2 -= params->stride2[d] * params->shape[d];
-                idx[d] = 0;
-                --d;
-            }
+            ek_broadcast_step(params->shape, params->stride1, params->stride2, last - 1, idx, &off1, &off2);
         }
     }
     return EK_OK;
