@@ -1,9 +1,25 @@
 /* edgekit runtime: int8 MEAN (TFLM reference_ops::QuantizedMeanOrSum, compute_sum = false). */
 #include "ek_mean_s8.h"
 
-static int32_t ek_count(const ek_dims_t *d)
+/*
+ * One step of an odometer over a subset of the dimensions (dims[0..n), outermost first): the innermost moves by
+ * one, carrying outwards, and `off` follows with the dimensions' strides (rewinding a dimension when it wraps).
+ */
+static inline void ek_mean_step(const int32_t *dims, int32_t n, const int32_t *shape, const int32_t *stride,
+                                int32_t *idx, int32_t *off)
 {
-    return d->n * d->h * d->w * d->c;
+    int32_t k = n - 1;
+    while (k >= 0) {
+        const int32_t dd = dims[k];
+        idx[k] += 1;
+        *off += stride[dd];
+        if (idx[k] < shape[dd]) {
+            break;
+        }
+        *off -= stride[dd] * shape[dd];
+        idx[k] = 0;
+        --k;
+    }
 }
 
 ek_status_t ek_mean_s8(const ek_context_t *ctx, const ek_mean_params_t *params, const ek_quant_t *quant,
@@ -35,7 +51,7 @@ ek_status_t ek_mean_s8(const ek_context_t *ctx, const ek_mean_params_t *params, 
             outputs *= params->shape[d];
         }
     }
-    if (total != ek_count(input_dims) || outputs != ek_count(output_dims) || n_check != params->num_reduced) {
+    if (total != ek_dims_count(input_dims) || outputs != ek_dims_count(output_dims) || n_check != params->num_reduced) {
         return EK_ERR_ARGUMENT;
     }
     /* Outputs in row-major order of the kept dimensions; each sums its reduced sub-block. */
@@ -51,19 +67,8 @@ ek_status_t ek_mean_s8(const ek_context_t *ctx, const ek_mean_params_t *params, 
             }
         } else {
             for (j = 0; j < params->num_reduced; ++j) {
-                int32_t k = nr - 1;
                 sum += input[off];
-                while (k >= 0) {
-                    const int32_t dd = red[k];
-                    ridx[k] += 1;
-                    off += stride[dd];
-                    if (ridx[k] < params->shape[dd]) {
-                        break;
-                    }
-                    off -= stride[dd] * params->shape[dd];
-                    ridx[k] = 0;
-                    --k;
-                }
+                ek_mean_step(red, nr, params->shape, stride, ridx, &off);
             }
         }
         {
@@ -72,20 +77,7 @@ ek_status_t ek_mean_s8(const ek_context_t *ctx, const ek_mean_params_t *params, 
                                                                   (uint32_t)params->num_reduced);
             output[o] = ek_sat_s8(ek_mbqm(shifted, quant->multiplier, quant->shift) + params->output_zero_point);
         }
-        {
-            int32_t k = nk - 1;
-            while (k >= 0) {
-                const int32_t dd = kept[k];
-                kidx[k] += 1;
-                base += stride[dd];
-                if (kidx[k] < params->shape[dd]) {
-                    break;
-                }
-                base -= stride[dd] * params->shape[dd];
-                kidx[k] = 0;
-                --k;
-            }
-        }
+        ek_mean_step(kept, nk, params->shape, stride, kidx, &base);
     }
     return EK_OK;
 }
