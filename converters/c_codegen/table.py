@@ -8,11 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from edgekit.converters.c_codegen.quant import qparams
 from edgekit.converters.c_codegen.registry import EmitContext, OpEmission
 
-from edgekit.ir import Operator
+from edgekit.ir import Model, Operator
 
 RUNTIME = ("ek_table_s8.c", "ek_table_s8.h")
+
+
+def unary_qparams(model: Model, op: Operator) -> tuple[float, int, float, int]:
+    """(s_in, zp_in, s_out, zp_out) of a one-input, one-output op with per-tensor quantization."""
+    s_in, zp_in = qparams(model, op.inputs[0])
+    s_out, zp_out = qparams(model, op.outputs[0])
+    return s_in[0], zp_in[0], s_out[0], zp_out[0]
 
 
 def unary_io(ctx: EmitContext, op: Operator) -> str:

@@ -8,11 +8,11 @@ emits the C fixed-point kernel ``ek_hard_swish_s8`` instead; the tests run both 
 from __future__ import annotations
 
 import numpy as np
-from edgekit.converters.c_codegen.quant import qparams, quantize_multiplier
+from edgekit.converters.c_codegen.quant import quantize_multiplier
 from edgekit.converters.c_codegen.registry import EmitContext, OpEmission, register
 from edgekit.converters.c_codegen.support import OP_RULES, SUMMARY, Rule, _int8
 from edgekit.converters.c_codegen.table import RUNTIME as TABLE_RUNTIME
-from edgekit.converters.c_codegen.table import emit_table, unary_io
+from edgekit.converters.c_codegen.table import emit_table, unary_io, unary_qparams
 
 from edgekit.ir import Model, Operator
 
@@ -102,9 +102,7 @@ def hard_swish_params(s_in: float, zp_in: int, s_out: float, zp_out: int) -> dic
 
 @register("HARD_SWISH", runtime=("ek_hard_swish_s8.c", "ek_hard_swish_s8.h", *TABLE_RUNTIME))
 def emit(ctx: EmitContext, op: Operator) -> OpEmission:
-    s_in, zp_in = qparams(ctx.model, op.inputs[0])
-    s_out, zp_out = qparams(ctx.model, op.outputs[0])
-    p = hard_swish_params(s_in[0], zp_in[0], s_out[0], zp_out[0])
+    p = hard_swish_params(*unary_qparams(ctx.model, op))
     if USE_TABLE:
         return emit_table(ctx, op, [hard_swish_code(q, p) for q in range(-128, 128)])
     params = ctx.define("ek_hard_swish_params_t", "hswish", p)
@@ -112,10 +110,9 @@ def emit(ctx: EmitContext, op: Operator) -> OpEmission:
 
 
 def _scales(model: Model, op: Operator) -> str | None:
-    s_in, zp_in = qparams(model, op.inputs[0])
-    s_out, zp_out = qparams(model, op.outputs[0])
+    scales = unary_qparams(model, op)  # outside the try: an unquantized tensor is not this rule's ValueError
     try:
-        hard_swish_params(s_in[0], zp_in[0], s_out[0], zp_out[0])
+        hard_swish_params(*scales)
     except ValueError as e:
         return f"cannot be computed: {e}"
     return None

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import numpy as np
 from edgekit.converters.c_codegen import fixedpoint as fp
-from edgekit.converters.c_codegen.quant import qparams, quantize_multiplier, round_away
+from edgekit.converters.c_codegen.ops.quantize import requantize_params
+from edgekit.converters.c_codegen.quant import qparams, round_away
 from edgekit.converters.c_codegen.registry import EmitContext, OpEmission, register
 from edgekit.converters.c_codegen.support import OP_RULES, SUMMARY, _int8
 from edgekit.converters.c_codegen.table import RUNTIME as TABLE_RUNTIME
-from edgekit.converters.c_codegen.table import emit_table, unary_io
+from edgekit.converters.c_codegen.table import emit_table, unary_io, unary_qparams
 
 from edgekit.ir import Operator
 
@@ -21,14 +22,9 @@ USE_TABLE = True  # False: the arithmetic kernel (same bytes, slower, no table i
 
 
 def relu_params(s_in: float, zp_in: int, s_out: float, zp_out: int) -> dict[str, object]:
-    m, e = quantize_multiplier(float(s_in) / float(s_out))
+    """The requantization of int8 QUANTIZE plus the clamp."""
     # TFLM: max(-128, zp_out + (int) roundf(0.0f / s_out)); the upper bound is +inf, so 127.
-    return {
-        "input_zero_point": int(zp_in),
-        "output_zero_point": int(zp_out),
-        "quant": {"multiplier": m, "shift": e},
-        "act": {"min": max(-128, int(zp_out)), "max": 127},
-    }
+    return {**requantize_params(s_in, zp_in, s_out, zp_out), "act": {"min": max(-128, int(zp_out)), "max": 127}}
 
 
 def relu_table(p: dict[str, object]) -> list[int]:
@@ -48,9 +44,7 @@ def relu6_params(s_in: float, zp_in: int) -> dict[str, int]:
 
 @register("RELU", runtime=("ek_relu_s8.c", "ek_relu_s8.h", *TABLE_RUNTIME))
 def emit_relu(ctx: EmitContext, op: Operator) -> OpEmission:
-    s_in, zp_in = qparams(ctx.model, op.inputs[0])
-    s_out, zp_out = qparams(ctx.model, op.outputs[0])
-    p = relu_params(s_in[0], zp_in[0], s_out[0], zp_out[0])
+    p = relu_params(*unary_qparams(ctx.model, op))
     if USE_TABLE:
         return emit_table(ctx, op, relu_table(p))
     params = ctx.define("ek_relu_params_t", "relu", p)
