@@ -3,6 +3,7 @@
 edgekit's. Outputs are checked against TFLite Micro on the host at the same time.
 
     python benchmarks/mcu.py [--target mps2-an386] [--json FILE] [--digits out/digits/digits_int8.tflite]
+    python benchmarks/mcu.py --variants portable,dsp [--json FILE]   (issue 7: kernel variants vs TFLM)
 
 Instructions, not cycles: QEMU does not model pipeline timing; SysTick under -icount counts instructions.
 """
@@ -64,6 +65,13 @@ def measure(name: str, model: Path, target: str, work: Path) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if "--variants" in argv or any(a.startswith("--variants=") for a in argv):
+        # issue 7's comparison: portable and DSP kernels per MLPerf model beside TFLM's published figures
+        sys.path.insert(0, str(REPO / "benchmarks"))
+        from mcu_variants import main as variants_main
+
+        return variants_main(argv)
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--target", default="mps2-an386")
     ap.add_argument("--json", type=Path, help="write the rows as JSON")
