@@ -21,7 +21,7 @@ import click
 @click.option("--samples", default=5, show_default=True, help="How many inputs (random, or the first of --inputs).")
 @click.option("--runs", default=5, show_default=True, help="Timed inferences per input (1-64).")
 @click.option("--warmup", default=1, show_default=True, help="Untimed inferences before each input's runs.")
-@click.option("--seed", default=0, show_default=True)
+@click.option("--seed", default=0, show_default=True, help="Seed of the random inputs.")
 @click.option("--timeout", default=30.0, show_default=True, help="Seconds of device silence that count as a stall.")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path), help="Write docs/bench-json.md.")
 @click.option("--csv", "csv_out", type=click.Path(dir_okay=False, path_type=Path), help="One row per inference.")
@@ -33,7 +33,7 @@ import click
 @click.option("--rounds", type=int, help="Runs of benchmark_model, one sample each (android targets; default 3).")
 @click.option("--profile", is_flag=True, help="Also time each op (a -DEK_PROFILE_OPS build; with --port the flashed "
               "firmware must be one) and print a per-layer table: count, share, MACs per instruction/cycle.")
-@click.option("--kernels", "variant", type=click.Choice(["auto", "portable", "dsp"]), default="auto",
+@click.option("--kernels", "--variant", "variant", type=click.Choice(["auto", "portable", "dsp"]), default="auto",
               show_default=True, help="Kernel variant of the packaged firmware (auto: DSP kernels when the "
               "target's [cpu] has dsp = true).")
 def command(model: Path, target_ref: str, port: str | None, emulate: bool, project_dir: Path | None,
@@ -48,9 +48,11 @@ def command(model: Path, target_ref: str, port: str | None, emulate: bool, proje
         if p is not None:
             check_writable(p, force)
     if not model.is_file():
-        raise BadInputError(f"model {model} does not exist.")
+        raise BadInputError(f"model {model} does not exist; pass the path of a .tflite file.")
     target, fw = load(target_ref)
-    if str(_get(target, "kind", "cortex-m")) == "android":
+    android = str(_get(target, "kind", "cortex-m")) == "android"
+    _refuse_other_kind_options(click.get_current_context(), target_ref, android)
+    if android:
         from edgekit.android.bench import bench_android
 
         bench_android(model, target, serial=adb_serial, json_path=json_out, force=force,
@@ -65,3 +67,24 @@ def command(model: Path, target_ref: str, port: str | None, emulate: bool, proje
     bench_serial_cli(model, fw, port=port, emulate=emulate, project_dir=project_dir, inputs_path=inputs_path,
                      samples=samples, runs=runs, warmup=warmup, seed=seed, timeout=timeout, json_out=json_out,
                      csv_out=csv_out, profile=profile, variant=variant)
+
+
+# Options that only one kind of target reads: given for the other kind they would be silently ignored.
+_CORTEX_M_ONLY = ("port", "emulate", "project_dir", "inputs_path", "samples", "runs", "warmup", "seed", "timeout",
+                  "csv_out", "profile", "variant")
+_ANDROID_ONLY = ("adb_serial", "benchmark_binary", "rounds")
+
+
+def _refuse_other_kind_options(ctx: click.Context, target_ref: str, android: bool) -> None:
+    from click.core import ParameterSource
+
+    from edgekit.errors import BadInputError
+
+    given = [p for p in ctx.command.params
+             if p.name in (_CORTEX_M_ONLY if android else _ANDROID_ONLY)
+             and ctx.get_parameter_source(p.name) == ParameterSource.COMMANDLINE]
+    if given:
+        names = ", ".join(p.opts[0] for p in given)
+        kind, other = ("an Android", "Cortex-M") if android else ("a Cortex-M", "Android")
+        raise BadInputError(f"{names} {'applies' if len(given) == 1 else 'apply'} to {other} targets only, and "
+                            f"{target_ref} is {kind} target; drop {'it' if len(given) == 1 else 'them'}.")

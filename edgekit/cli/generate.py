@@ -21,8 +21,10 @@ import click
               help="Target id or TOML file: its alignment and DSP kernels, as `edgekit check` plans them.")
 @click.option("--alignment", default=None, type=click.IntRange(4, 4096),
               help="Arena alignment in bytes [default: the target's, else 16].")
-@click.option("--variant", type=click.Choice(["auto", "portable", "dsp"]), default="auto", show_default=True,
-              help="Kernel variant: auto picks the DSP kernels when the target's core has the DSP extension.")
+@click.option("--kernels", "--variant", "variant", type=click.Choice(["auto", "portable", "dsp"]), default="auto",
+              show_default=True,
+              help="Kernel variant (as in `edgekit bench`): auto picks the DSP kernels when the target's core has "
+              "the DSP extension.")
 @click.option("--force", is_flag=True, help="Replace DIR if it exists.")
 def command(model: Path, out_dir: Path, target_ref: str | None, alignment: int | None, variant: str,
             force: bool) -> None:

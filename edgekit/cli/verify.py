@@ -13,20 +13,27 @@ import click
 @click.command(name="verify", help="Compile the generated C for the host and compare every output byte with "
                "TFLite Micro on seeded random inputs plus all -128 and all 127.")
 @click.argument("model", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--inputs", "n_inputs", default=20, show_default=True, type=click.IntRange(0, 100000),
-              help="Random inputs (the two extremes are always added).")
+@click.option("--samples", "--inputs", "n_inputs", default=20, show_default=True, type=click.IntRange(0, 100000),
+              help="Random inputs (the two extremes are always added); --samples as in `edgekit bench`.")
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed of the random inputs.")
-@click.option("--variant", type=click.Choice(["portable", "dsp"]), default="portable", show_default=True,
+@click.option("--kernels", "--variant", "variant", type=click.Choice(["portable", "dsp"]), default="portable",
+              show_default=True,
               help="Kernel variant to verify (the DSP kernels run on the host through an ACLE emulation).")
 @click.option("--keep", "keep_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Keep the generated C, harness and binaries in this folder.")
-def command(model: Path, n_inputs: int, seed: int, variant: str, keep_dir: Path | None) -> None:
+              help="Keep the generated C, harness and binaries in this folder (new or empty unless --force).")
+@click.option("--force", is_flag=True, help="Reuse a --keep folder that already has files in it.")
+def command(model: Path, n_inputs: int, seed: int, variant: str, keep_dir: Path | None, force: bool) -> None:
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
-    from edgekit.errors import MismatchError
+    from edgekit.errors import MismatchError, OutputExistsError
     from edgekit.verify import verify_model
+
+    if keep_dir is not None and keep_dir.is_dir() and any(keep_dir.iterdir()) and not force:
+        # verify writes gen/, build/ and the sample files into it: never over a user's files unasked
+        raise OutputExistsError(f"{keep_dir} already has files in it; pass --force to reuse it for --keep or "
+                                "choose a new folder.")
 
     console = Console(highlight=False, stderr=False)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console,
