@@ -49,6 +49,7 @@ class Row:
     outputs_match: bool
     weights_bytes: int
     kernels_bytes: int
+    check_estimate: int  # `edgekit check`'s latency estimate for this variant (cycles = instructions assumed)
 
 
 def measure(key: str, variant: str, work: Path, profile: bool) -> tuple[Row, list[tuple[str, int]]]:
@@ -70,8 +71,10 @@ def measure(key: str, variant: str, work: Path, profile: bool) -> tuple[Row, lis
     with QemuRunner(project).do_run() as session:
         res = run_bench(project, session.url, zeros, runs=1, warmup=0, timeout=300)
     weights = size.breakdown.get("weights", {}).get("flash", 0)
+    estimate = check_estimate(model, variant)
     row = Row(key, variant, int(res.runs[0]["instructions"]), size.flash_bytes - weights, size.flash_bytes,
-              size.arena_bytes, res.outputs_match, weights, size.breakdown.get("kernels", {}).get("flash", 0))
+              size.arena_bytes, res.outputs_match, weights, size.breakdown.get("kernels", {}).get("flash", 0),
+              estimate)
     ops: list[tuple[str, int]] = []
     if profile:  # a second build with the op hook: per-op instruction counts (the hook's own cost included)
         pout = work / f"{key}-{variant}-profile"
@@ -87,6 +90,20 @@ def measure(key: str, variant: str, work: Path, profile: bool) -> tuple[Row, lis
                     parts = line.split("-")
                     ops.append((parts[3], int(parts[-1])))
     return row, ops
+
+
+def check_estimate(model: Path, variant: str) -> int:
+    """What `edgekit check` estimates on this target for the variant (its calibrated per-op costs)."""
+    from dataclasses import replace
+
+    from edgekit.converters.tflite_reader import read_model
+    from edgekit.targets.loader import load_target
+
+    from edgekit.analysis.budget import latency, target_facts
+    from edgekit.analysis.costs import model_cost
+
+    facts = replace(target_facts(load_target(TARGET)), dsp=variant == "dsp")
+    return latency(model_cost(read_model(model)), facts).cycles
 
 
 def geomean(xs: list[float]) -> float:
@@ -127,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     t = Table(title=f"Instructions per inference on QEMU {TARGET} (all-zeros input); TFLM figures from {ISSUE}")
     for col in ("model", "variant", "edgekit instr.", "TFLM ref", "TFLM+CMSIS-NN", "vs CMSIS-NN", "outputs = TFLM",
                 "code B", "TFLM lib+rest B", "code ratio", "flash B", "TFLM flash B", "flash ratio", "arena B",
-                "TFLM arena B"):
+                "TFLM arena B", "check est.", "est./meas."):
         t.add_column(col, justify="left" if col in ("model", "variant") else "right")
     ratios: dict[str, list[float]] = {v: [] for v in variants}
     flash_ratios: dict[str, list[float]] = {v: [] for v in variants}
@@ -139,7 +156,8 @@ def main(argv: list[str] | None = None) -> int:
         t.add_row(r.model, r.variant, f"{r.instructions:,}", f"{ref:,}", f"{cmsis:,}", f"{ratio:.3f}x",
                   "yes" if r.outputs_match else "NO", f"{r.flash_code_bytes:,}", f"{lib + rest:,}",
                   f"{code_ratio:.3f}x", f"{r.flash_total_bytes:,}", f"{text:,}", f"{flash_ratio:.3f}x",
-                  f"{r.arena_bytes:,}", f"{arena:,}")
+                  f"{r.arena_bytes:,}", f"{arena:,}", f"{r.check_estimate:,}",
+                  f"{r.check_estimate / r.instructions:.3f}")
     console.print(t)
     for v in variants:
         console.print(f"{v}: geometric mean vs TFLM+CMSIS-NN instructions {geomean(ratios[v]):.3f}x "
