@@ -9,19 +9,16 @@ ek_status_t ek_logistic_s8(const ek_context_t *ctx, const ek_logistic_params_t *
     const int32_t size = ek_dims_count(input_dims);
     int32_t i;
     (void)ctx;
-    if (size != ek_dims_count(output_dims) || params->input_left_shift < 0 ||
-        params->input_left_shift > 31 || params->input_range_radius < 0) {
+    if (!ek_q4_args_valid(params, input_dims, output_dims)) {
         return EK_ERR_ARGUMENT;
     }
     for (i = 0; i < size; ++i) {
-        const int32_t x = (int32_t)input[i] - params->input_zero_point;
-        if (x <= -params->input_range_radius) {
-            output[i] = -128;
-        } else if (x >= params->input_range_radius) {
-            output[i] = 127;
+        int32_t z;
+        const int32_t side = ek_q4_input(params, input[i], &z);
+        if (side != 0) {
+            output[i] = (int8_t)(side < 0 ? -128 : 127);
         } else {
             /* Q4.27 input, Q0.31 result, then Q0.31 -> 1/256 steps with TFLM's output zero point -128. */
-            const int32_t z = ek_mbqm(x, params->input_multiplier, params->input_left_shift);
             const int32_t l = ek_fp_logistic(z, 4);
             output[i] = (int8_t)ek_clamp(ek_rdbpot(l, 23) - 128, -128, 127);
         }

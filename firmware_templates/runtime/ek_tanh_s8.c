@@ -9,19 +9,16 @@ ek_status_t ek_tanh_s8(const ek_context_t *ctx, const ek_tanh_params_t *params, 
     const int32_t size = ek_dims_count(input_dims);
     int32_t i;
     (void)ctx;
-    if (size != ek_dims_count(output_dims) || params->input_left_shift < 0 ||
-        params->input_left_shift > 31 || params->input_range_radius < 0) {
+    if (!ek_q4_args_valid(params, input_dims, output_dims)) {
         return EK_ERR_ARGUMENT;
     }
     for (i = 0; i < size; ++i) {
-        const int32_t x = (int32_t)input[i] - params->input_zero_point;
-        if (x <= -params->input_range_radius) {
-            output[i] = -128;
-        } else if (x >= params->input_range_radius) {
-            output[i] = 127;
+        int32_t z;
+        const int32_t side = ek_q4_input(params, input[i], &z);
+        if (side != 0) {
+            output[i] = (int8_t)(side < 0 ? -128 : 127);
         } else {
             /* Q4.27 input, Q0.31 result, then 1/128 steps; TFLM adds no output zero point. */
-            const int32_t z = ek_mbqm(x, params->input_multiplier, params->input_left_shift);
             output[i] = (int8_t)ek_clamp(ek_rdbpot(ek_fp_tanh(z, 4), 24), -128, 127);
         }
     }

@@ -3,18 +3,14 @@
 #define EK_TANH_S8_H
 
 #include "ek_common.h"
+#include "ek_q4_input.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* Computed by the generator exactly as TFLM's Prepare does (frexp of s_in * 2^27, no 2^31 fix-up). */
-typedef struct {
-    int32_t input_zero_point;   /* in [-128, 127] */
-    int32_t input_multiplier;   /* Q31, round(frexp mantissa * 2^31) */
-    int32_t input_left_shift;   /* frexp exponent, in [0, 31]: input * 2^shift stays within int32 below the radius */
-    int32_t input_range_radius; /* |x - zp| at or beyond this saturates the output, >= 0 */
-} ek_tanh_params_t;
+/* The Q4.27 input parameters (ek_q4_input.h), as TFLM's Prepare computes them. */
+typedef ek_q4_input_params_t ek_tanh_params_t;
 
 /*
  * The output is always on TFLM's grid: scale 1/128, zero point 0, whatever the output tensor says.

@@ -73,7 +73,7 @@ def emit_q4_op(ctx: EmitContext, op: Operator, kernel: str) -> OpEmission:
     return OpEmission(call=f"{kernel}_s8(&ek_ctx, &{name}, {unary_io(ctx, op)})", comment="fixed point")
 
 
-@register("LOGISTIC", runtime=("ek_logistic_s8.c", "ek_logistic_s8.h", "ek_fixedpoint.h", *TABLE_RUNTIME))
+@register("LOGISTIC", runtime=("ek_logistic_s8.c", "ek_logistic_s8.h", "ek_q4_input.h", "ek_fixedpoint.h", *TABLE_RUNTIME))
 def emit(ctx: EmitContext, op: Operator) -> OpEmission:
     return emit_q4_op(ctx, op, "ek_logistic")
 

@@ -10,7 +10,7 @@ from edgekit.converters.c_codegen.table import RUNTIME as TABLE_RUNTIME
 from edgekit.ir import Operator
 
 
-@register("TANH", runtime=("ek_tanh_s8.c", "ek_tanh_s8.h", "ek_fixedpoint.h", *TABLE_RUNTIME))
+@register("TANH", runtime=("ek_tanh_s8.c", "ek_tanh_s8.h", "ek_q4_input.h", "ek_fixedpoint.h", *TABLE_RUNTIME))
 def emit(ctx: EmitContext, op: Operator) -> OpEmission:
     return emit_q4_op(ctx, op, "ek_tanh")
 
