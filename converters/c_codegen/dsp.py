@@ -156,14 +156,14 @@ def dw_pack(weights: np.ndarray) -> np.ndarray:
     """[T, C] taps x channels -> the tap-pair / channel-quad layout of ek_depthwise_conv2d_s8_dsp.h."""
     taps, channels = weights.shape
     quads, rest = channels // 4, channels % 4
-    pairs = (taps + 1) // 2
-    padded = np.zeros((2 * pairs, channels), dtype=np.int8)
-    padded[:taps] = weights
+    pairs = taps // 2
     out: list[np.ndarray] = []
-    if quads:
-        # [pair, tap-in-pair, quad, half, channel-in-half] -> [quad, pair, half, tap-in-pair, channel-in-half]
-        q = padded[:, : 4 * quads].reshape(pairs, 2, quads, 2, 2).transpose(2, 0, 3, 1, 4)
-        out.append(q.reshape(-1))
+    for q in range(quads):
+        block = weights[:, 4 * q : 4 * q + 4]
+        # [pair, tap-in-pair, half, channel-in-half] -> [pair, half, tap-in-pair, channel-in-half]
+        out.append(block[: 2 * pairs].reshape(pairs, 2, 2, 2).transpose(0, 2, 1, 3).reshape(-1))
+        if taps % 2:
+            out.append(block[taps - 1])
     if rest:
         out.append(weights[:, 4 * quads :].reshape(-1))
     return np.concatenate(out).astype(np.int8) if out else np.zeros(0, dtype=np.int8)

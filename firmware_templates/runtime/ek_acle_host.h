@@ -54,6 +54,17 @@ static inline int32_t __smuad(int16x2_t a, int16x2_t b)
     return __smlad(a, b, 0);
 }
 
+/* SMLABB / SMLATT: c + bottom(a) * bottom(b), c + top(a) * top(b), modulo 2^32. */
+static inline int32_t __smlabb(int32_t a, int32_t b, int32_t c)
+{
+    return (int32_t)((uint32_t)c + (uint32_t)(ek_acle_lo16(a) * ek_acle_lo16(b)));
+}
+
+static inline int32_t __smlatt(int32_t a, int32_t b, int32_t c)
+{
+    return (int32_t)((uint32_t)c + (uint32_t)(ek_acle_hi16(a) * ek_acle_hi16(b)));
+}
+
 /* QADD: a + b saturated to [INT32_MIN, INT32_MAX] (the Q flag is not modelled). */
 static inline int32_t __qadd(int32_t a, int32_t b)
 {

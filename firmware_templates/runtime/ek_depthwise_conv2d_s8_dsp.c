@@ -15,9 +15,8 @@ static inline __attribute__((always_inline)) int32_t dw_rq(int32_t fast, int32_t
 }
 
 /*
- * One output pixel, all channels. taps[t] points at the pixel under tap t (or at the zero-point row);
- * taps[n_taps] is a valid dummy for the zero-weight partner of an odd last tap. Inlined with n_taps == 9 for
- * the 3x3 kernels, where the pair loop is fully unrolled.
+ * One output pixel, all channels. taps[t] points at the pixel under tap t (or at the zero-point row). Inlined
+ * with n_taps == 9 for the 3x3 kernels, where the pair loop is fully unrolled.
  */
 static inline __attribute__((always_inline)) void dw_pixel(const int8_t *const *taps, int32_t n_taps,
                                                            int32_t channels, const int8_t *filter,
@@ -25,7 +24,7 @@ static inline __attribute__((always_inline)) void dw_pixel(const int8_t *const *
                                                            int32_t out_off, int32_t lo, int32_t hi, int8_t *y,
                                                            int32_t fast)
 {
-    const int32_t pairs = (n_taps + 1) / 2, quads = channels / 4, rest = channels - 4 * quads;
+    const int32_t pairs = n_taps / 2, quads = channels / 4, rest = channels - 4 * quads;
     const int8_t *w = filter;
     int32_t q, c, t, r;
     for (q = 0; q < quads; ++q) {
@@ -47,6 +46,17 @@ static inline __attribute__((always_inline)) void dw_pixel(const int8_t *const *
             a2 = __smlad(__sxtb16(wb), __sxtb16(hi), a2);
             a3 = __smlad(ek_dsp_sxtb16_ror8(wb), ek_dsp_sxtb16_ror8(hi), a3);
             w += 8;
+        }
+        if (n_taps & 1) {
+            /* the odd last tap alone: single 16x16 MACs on the even (c0, c2) and odd (c1, c3) halves */
+            const int32_t x = ek_dsp_read4(taps[n_taps - 1] + c), wv = ek_dsp_read4(w);
+            const int32_t xe = __sxtb16(x), xo = ek_dsp_sxtb16_ror8(x);
+            const int32_t we = __sxtb16(wv), wo = ek_dsp_sxtb16_ror8(wv);
+            a0 = __smlabb(we, xe, a0);
+            a2 = __smlatt(we, xe, a2);
+            a1 = __smlabb(wo, xo, a1);
+            a3 = __smlatt(wo, xo, a3);
+            w += 4;
         }
         y[c] = ek_dsp_clamp_s8(dw_rq(fast, a0, &rq[c]) + out_off, lo, hi);
         y[c + 1] = ek_dsp_clamp_s8(dw_rq(fast, a1, &rq[c + 1]) + out_off, lo, hi);

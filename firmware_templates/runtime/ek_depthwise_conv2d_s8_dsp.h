@@ -2,9 +2,10 @@
  * DEPTHWISE_CONV_2D, int8, Cortex-M DSP extension (SMLAD over pairs of taps): same arguments and bytes as
  * ek_depthwise_conv2d_s8 for depth_multiplier == 1 and at most EK_DW_DSP_MAX_TAPS taps, with two offline
  * transformations made by the generator (converters/c_codegen/dsp.py):
- *   filter  reordered: for each group of 4 channels c0..c3 and each pair of taps (t0, t1) (a zero tap after
- *           an odd last one), 8 bytes w(t0,c0) w(t0,c1) w(t1,c0) w(t1,c1) w(t0,c2) w(t0,c3) w(t1,c2) w(t1,c3);
- *           then the C % 4 remaining channels as [tap][channel];
+ *   filter  reordered: for each group of 4 channels c0..c3, each pair of taps (t0, t1) as 8 bytes
+ *           w(t0,c0) w(t0,c1) w(t1,c0) w(t1,c1) w(t0,c2) w(t0,c3) w(t1,c2) w(t1,c3), then an odd last tap t as
+ *           4 bytes w(t,c0..c3) (so 4 * KH * KW bytes per group, no padding); then the C % 4 remaining
+ *           channels as [tap][channel];
  *   bias    bias[o] + input_offset * sum_t w[t,o] (modulo 2^32), never NULL.
  * Taps outside the image read the input zero point, which the folded bias cancels, so the int32 accumulator
  * equals TFLM's exactly. Scratch: one row of C_in bytes of the zero point (rounded up to 4), then the

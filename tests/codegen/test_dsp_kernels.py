@@ -46,7 +46,8 @@ def _s8(v: int) -> int:
 
 
 def test_acle_emulation_has_arm_semantics(tmp_path: Path) -> None:
-    """SXTB16 takes bytes 0 and 2; ROR #8 then bytes 1 and 3; SMLAD adds both 16x16 products and wraps."""
+    """SXTB16 takes bytes 0 and 2; ROR #8 then bytes 1 and 3; SMLAD adds both 16x16 products and wraps; SMLABB /
+    SMLATT one of them; PKHBT / PKHTB pack halfwords."""
     rng = np.random.default_rng(0)
     words = [int(w) for w in rng.integers(0, 2**32, 300, dtype=np.uint64)]
     words += [0, 0xFFFFFFFF, 0x80808080, 0x7F7F7F7F, 0x80007FFF, 0x7FFF8000]
@@ -60,20 +61,21 @@ static const uint32_t t[][3] = {{{rows}}};
 int main(void) {{
     for (unsigned i = 0; i < sizeof t / sizeof t[0]; ++i) {{
         int32_t a = (int32_t)t[i][0], b = (int32_t)t[i][1], c = (int32_t)t[i][2];
-        printf("%u %u %u %u %u %u\\n", (unsigned)__sxtb16(a), (unsigned)ek_dsp_sxtb16_ror8(a),
+        printf("%u %u %u %u %u %u %u %u\\n", (unsigned)__sxtb16(a), (unsigned)ek_dsp_sxtb16_ror8(a),
                (unsigned)__smlad(a, b, c), (unsigned)__smuad(a, b), (unsigned)ek_dsp_pack_lo(a, b),
-               (unsigned)ek_dsp_pack_hi(a, b));
+               (unsigned)ek_dsp_pack_hi(a, b), (unsigned)__smlabb(a, b, c), (unsigned)__smlatt(a, b, c));
     }}
     return 0;
 }}
 """)
     for (a, b, c), line in zip(triples, out.splitlines(), strict=True):
-        sx, sxr, smlad, smuad, plo, phi = (int(v) for v in line.split())
+        sx, sxr, smlad, smuad, plo, phi, smlabb, smlatt = (int(v) for v in line.split())
         assert sx == ((_s8(a) & 0xFFFF) | ((_s8(a >> 16) & 0xFFFF) << 16))
         assert sxr == ((_s8(a >> 8) & 0xFFFF) | ((_s8(a >> 24) & 0xFFFF) << 16))
         prod = _s16(a) * _s16(b) + _s16(a >> 16) * _s16(b >> 16)
         assert smlad == (c + prod) % 2**32 and smuad == prod % 2**32
         assert plo == (a & 0xFFFF) | ((b & 0xFFFF) << 16) and phi == (a >> 16) | (b & 0xFFFF0000)
+        assert smlabb == (c + _s16(a) * _s16(b)) % 2**32 and smlatt == (c + _s16(a >> 16) * _s16(b >> 16)) % 2**32
 
 
 def test_fast_requantization_equals_rule_a(tmp_path: Path) -> None:
@@ -206,7 +208,7 @@ def test_kernels_build_for_arm(flags: list[str], tmp_path: Path) -> None:
         text += subprocess.run(["arm-none-eabi-objdump", "-d", str(obj)], capture_output=True, text=True,
                                check=True).stdout
     native = "cortex-m4" in flags[1]
-    for insn in ("smlad", "sxtb16", "pkhbt"):
+    for insn in ("smlad", "sxtb16", "pkhbt", "smlabb"):
         assert (f"\t{insn}" in text) == native, insn
 
 
@@ -229,11 +231,12 @@ def test_builtin_targets_say_which_cores_have_dsp() -> None:
 
 
 def test_dw_pack_layout() -> None:
-    """Tap pairs x channel quads as the kernel reads them; the odd last tap pairs with zeros; rest channels last."""
+    """Tap pairs x channel quads as the kernel reads them; the odd last tap alone (4 bytes); rest channels last;
+    nothing padded."""
     w = np.arange(3 * 6, dtype=np.int8).reshape(3, 6)  # 3 taps, 6 channels: 1 quad + 2 rest
     packed = dsp.dw_pack(w).tolist()
-    assert packed[:16] == [0, 1, 6, 7, 2, 3, 8, 9, 12, 13, 0, 0, 14, 15, 0, 0]
-    assert packed[16:] == [4, 5, 10, 11, 16, 17]
+    assert packed[:12] == [0, 1, 6, 7, 2, 3, 8, 9, 12, 13, 14, 15]
+    assert packed[12:] == [4, 5, 10, 11, 16, 17]
 
 
 def test_interleaved_rows_layout() -> None:
