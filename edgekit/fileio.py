@@ -39,6 +39,11 @@ def check_writable(path: str | os.PathLike, force: bool) -> Path:
     p = Path(path)
     if p.exists() and not force:
         raise OutputExistsError(f"{p} already exists; pass --force to overwrite it or choose another path.")
+    # Commands call this before their slow work (a build, a QEMU run): refuse a location that cannot be created
+    # now, not after minutes of measuring.
+    ancestor = next((q for q in p.absolute().parents if q.exists()), None)
+    if ancestor is not None and not (ancestor.is_dir() and os.access(ancestor, os.W_OK | os.X_OK)):
+        raise unwritable(p, PermissionError(13, "Permission denied", str(ancestor)))
     return p
 
 

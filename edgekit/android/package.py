@@ -317,6 +317,23 @@ def default_package(model_name: str) -> str:
     return f"com.example.edgekit.{part}"
 
 
+# Custom ops that LiteRT's builtin op resolver registers itself (BuiltinOpResolver::AddCustom in LiteRT).
+_LITERT_BUILTIN_CUSTOM = frozenset({"TFLite_Detection_PostProcess"})
+
+
+def _warn_custom_ops(model: Model) -> None:
+    """A custom op packages fine but makes the interpreter fail to load on the phone unless the app registers
+    it: say so now rather than at the first run on a device."""
+    import logging
+
+    names = sorted({o.custom_code or "CUSTOM" for o in model.operators if o.op == "CUSTOM"}
+                   - _LITERT_BUILTIN_CUSTOM)
+    if names:
+        logging.getLogger(__name__).warning(
+            "%s uses custom op(s) %s that LiteRT does not provide: register an implementation in the app's op "
+            "resolver, or the interpreter fails to load the model on the phone", model.name, ", ".join(names))
+
+
 def package_android(
     model_path: str | os.PathLike,
     target: Any,
@@ -334,6 +351,7 @@ def package_android(
     from edgekit.converters.tflite_reader import read_model
 
     model = read_model(src)
+    _warn_custom_ops(model)
     specs = tensor_specs(model)
     package = check_package_name(package_name or default_package(model.name))
     cls = class_name_for(model.name)
