@@ -87,6 +87,9 @@ def verify_model(
     crash = tflm_known_crash(model)
     if crash:
         raise UnsupportedError(f"Cannot verify {model.name}: {crash}, so there is no reference to compare with.")
+    from edgekit.converters.c_codegen.support import check_model
+
+    check_model(model)  # refuse an unsupported model before creating the --keep folder, so nothing is left behind
     keep = work_dir is not None
     base = Path(work_dir) if work_dir is not None else Path(tempfile.mkdtemp(prefix="edgekit-verify-"))
     base.mkdir(parents=True, exist_ok=True)
