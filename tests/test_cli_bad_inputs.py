@@ -192,6 +192,8 @@ def _cases() -> list[Case]:
              "--emulate, --runs apply to Cortex-M targets only, and android-arm64 is an Android target"),
         Case("bench-cortex-m-rounds", (*good["bench"], "--rounds", "3"),
              "--rounds applies to Android targets only, and mps2-an386 is a Cortex-M target"),
+        Case("bench-json-stdout", ("bench", "{i}/good.tflite", "-t", "mps2-an386", "--emulate", "--json", "-"),
+             "bench --json needs a file name (its tables go to stdout)"),
         Case("bench-no-device", ("bench", "{i}/good.tflite", "-t", "mps2-an386"),
              "give exactly one of --port DEVICE (a flashed board) or --emulate (QEMU)"),
         Case("bench-port-and-emulate", ("bench", "{i}/good.tflite", "-t", "mps2-an386", "--emulate", "--port", "x"),

@@ -44,7 +44,11 @@ def command(model: Path, target_ref: str, port: str | None, emulate: bool, proje
     from edgekit.fileio import check_writable
     from edgekit.package.target_info import _get, load
 
-    for p in (json_out, csv_out):
+    for p, opt in ((json_out, "--json"), (csv_out, "--csv")):
+        if p is not None and str(p) == "-":
+            # check and eval take "-" for stdout; bench prints its tables there, so it needs a file
+            raise BadInputError(f"bench {opt} needs a file name (its tables go to stdout); give e.g. "
+                                f"{opt} bench.{opt[2:]}.")
         if p is not None:
             check_writable(p, force)
     if not model.is_file():

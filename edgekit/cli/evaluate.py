@@ -21,7 +21,7 @@ from edgekit.errors import BadInputError
 @click.option("--no-keras", is_flag=True, help="Evaluate the .tflite alone.")
 @click.option("--split", type=click.Choice(["val", "train"]), default="val", show_default=True)
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the figures as JSON.")
+              help="Also write the figures as JSON; - for stdout (the table then goes to stderr).")
 @click.option("--force", is_flag=True, help="Overwrite an existing --json file.")
 def command(model: Path, data_spec: str, keras_path: Path | None, no_keras: bool, split: str,
             json_path: Path | None, force: bool) -> None:
@@ -33,7 +33,8 @@ def command(model: Path, data_spec: str, keras_path: Path | None, no_keras: bool
 
     if not model.is_file():
         raise BadInputError(f"model {model} does not exist; pass the path of a .tflite file.")
-    if json_path is not None:
+    to_stdout = json_path is not None and str(json_path) == "-"
+    if json_path is not None and not to_stdout:
         check_writable(json_path, force)  # before the (slow) evaluation, as every other command does
     try:
         host = HostModel(model)
@@ -57,8 +58,10 @@ def command(model: Path, data_spec: str, keras_path: Path | None, no_keras: bool
 
         rows.insert(0, {"model": str(keras_path), "runtime": "tf_keras",
                         "accuracy": keras_accuracy(load_keras_model(keras_path), x, y), "samples": len(x)})
-    _render(rows, split)
-    if json_path is not None:
+    _render(rows, split, stderr=to_stdout)
+    if to_stdout:
+        click.echo(json.dumps({"split": split, "rows": rows}, indent=2))
+    elif json_path is not None:
         from edgekit.fileio import write_text_atomic
 
         write_text_atomic(json_path, json.dumps({"split": split, "rows": rows}, indent=2), force=force)
@@ -77,7 +80,7 @@ def _recorded_source(tflite: Path) -> Path | None:
     return source if source.exists() else None
 
 
-def _render(rows: list[dict], split: str) -> None:
+def _render(rows: list[dict], split: str, stderr: bool = False) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -88,4 +91,4 @@ def _render(rows: list[dict], split: str) -> None:
         table.add_row(r["model"], r["runtime"], f"{r['accuracy']:.4f}", str(r["samples"]))
     if len(rows) == 2:
         table.add_row("difference", "", f"{rows[1]['accuracy'] - rows[0]['accuracy']:+.4f}", "")
-    Console().print(table)
+    Console(stderr=stderr).print(table)
