@@ -17,7 +17,7 @@ Each ``scratch`` function here equals the C ``ek_<op>_s8_dsp_buffer_size`` (test
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from edgekit.converters.c_codegen.quant import activation_range, channel_multipliers, opt, padding, qparams
@@ -290,7 +290,9 @@ def select(portable: Emitter, model: Model, op: Operator, variant: str) -> Emitt
     if variant == "dsp":
         v = DSP_VARIANTS.get(op.op)
         if v is not None and v.supported(model, op):
-            return v.emitter
+            # the portable kernel's headers too: the DSP header includes its parameter types from there
+            headers = tuple(f for f in portable.runtime if f.endswith(".h") and f not in v.emitter.runtime)
+            return replace(v.emitter, runtime=v.emitter.runtime + headers) if headers else v.emitter
     return portable
 
 
