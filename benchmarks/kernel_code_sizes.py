@@ -4,7 +4,7 @@ Each kernel file in firmware_templates/runtime/ is compiled with arm-none-eabi-g
 firmware's Makefile uses (CPU flags of the target, OPT and the -std/-f flags of Makefile.in), then partially
 linked with --gc-sections from the kernel's entry points (every global function except the *_buffer_size
 twins, which the generated code does not call at run time). What survives is what a firmware links for that
-op: its .text and .rodata bytes. libgcc/newlib helpers a kernel calls (memcpy, 64-bit division) are not
+entry point: its .text and .rodata bytes; an op type's figure is its largest entry point. libgcc/newlib helpers a kernel calls (memcpy, 64-bit division) are not
 counted here; a real build puts them under "libc".
 
 The runtime figure (board support + libc + padding + the model's fixed code) and the per-call figure come from
@@ -105,10 +105,11 @@ def kernel_sizes(c_file: Path, cflags: list[str], workdir: Path) -> list[KernelS
     return out
 
 
-def file_bytes(sizes: list[KernelSize]) -> int:
-    """One op type's figure for a kernel file: its largest entry point. The generator picks one path per op
-    (e.g. ek_softmax_s8 or ek_softmax_table_s8), so one op type usually links one of them."""
-    return max(k.total for k in sizes)
+def op_bytes(cfiles: tuple[str, ...], sizes: dict[str, list[KernelSize]]) -> int:
+    """One op type's figure: the largest entry point over its kernel files. The generator picks one path per op
+    (e.g. ek_softmax_s8 or ek_softmax_table_s8; the arithmetic kernel or the shared ek_table_s8), so one op type
+    usually links one of them; the rest is removed by --gc-sections."""
+    return max((k.total for f in cfiles for k in sizes[f]), default=0)
 
 
 def op_kernel_files() -> dict[str, dict[str, tuple[str, ...]]]:
@@ -142,10 +143,9 @@ def measure(target: str = "mps2-an386", ops: list[str] | None = None
 
 
 def measure_ops(target: str = "mps2-an386", ops: list[str] | None = None) -> dict[str, dict[str, int]]:
-    """op -> variant -> code bytes (sum over its kernel files of the largest entry point)."""
+    """op -> variant -> code bytes (its largest entry point, see ``op_bytes``)."""
     files, sizes = measure(target, ops)
-    return {op: {v: sum(file_bytes(sizes[f]) for f in cfiles) for v, cfiles in variants.items()}
-            for op, variants in files.items()}
+    return {op: {v: op_bytes(cfiles, sizes) for v, cfiles in variants.items()} for op, variants in files.items()}
 
 
 def runtime_from_build(target: str) -> dict[str, int]:
@@ -230,9 +230,8 @@ def main() -> None:
         for k in entries:
             table.add_row(f, k.entry, f"{k.text:,}", f"{k.rodata:,}", f"{k.total:,}")
     console.print(table)
-    per_op = {op: {v: sum(file_bytes(sizes[f]) for f in cfiles) for v, cfiles in variants.items()}
-              for op, variants in files.items()}
-    ops_table = Table(title="per op type (largest entry point of each kernel file)", title_justify="left")
+    per_op = {op: {v: op_bytes(cfiles, sizes) for v, cfiles in variants.items()} for op, variants in files.items()}
+    ops_table = Table(title="per op type (its largest entry point)", title_justify="left")
     for col in ("op", "portable", "dsp"):
         ops_table.add_column(col, justify="left" if col == "op" else "right")
     for op, v in per_op.items():
