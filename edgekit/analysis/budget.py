@@ -3,8 +3,9 @@
 flash = weights + runtime code + constants (kernel argument structs, per-channel requantization data, I/O
 descriptors). Runtime code comes from the per-op code-size table in ``estimates.toml`` until a real build
 measures it: pass ``measured_code`` (op type -> bytes, plus ``"runtime"``) and the figure is labelled measured.
-RAM = arena (the memory plan) + model inputs/outputs the plan keeps outside the arena + the target's reserved
-RAM (stack, I/O buffers). Latency = (MACs x cycles-per-MAC + other ops x cycles-per-op) / clock: an estimate
+RAM = arena (the memory plan) + I/O buffers outside the arena + the target's reserved RAM (stack, libc). On a
+Cortex-M target the I/O buffers are those the generated firmware allocates beside the arena (``firmware_io``):
+the ``db load`` staging buffer of the model's input bytes and the protocol parser's state. Latency = (MACs x cycles-per-MAC + other ops x cycles-per-op) / clock: an estimate
 until calibrated against measured runs; the target's ``[cpu]`` section may give ``cycles_per_mac``.
 Once the model is built (``edgekit build``), pass the build's sizes (``measured.load_build``): the flash and RAM
 budgets then judge the measured text + data and data + bss + stack instead of these estimates.
@@ -195,8 +196,9 @@ class Flash:
 @dataclass(frozen=True)
 class Ram:
     arena_bytes: int
-    io_bytes: int  # model inputs/outputs the plan keeps outside the arena
+    io_bytes: int  # I/O buffers outside the arena: the sum of io_parts
     reserved_bytes: int
+    io_parts: tuple[tuple[str, int], ...] = ()  # (name, bytes) of each I/O buffer outside the arena
 
     @property
     def total(self) -> int:
@@ -288,9 +290,36 @@ def constants_bytes(model: Model) -> int:
 
 
 def io_outside_arena(model: Model, plan: MemoryPlan) -> int:
+    """Model inputs/outputs the plan leaves out of the arena (0 for every plan the C generator emits)."""
     in_plan = {b.tensor for b in plan.buffers} | {t for t, _ in plan.aliases}
     io = set(model.inputs) | set(model.outputs)
     return sum(model.tensors[t].nbytes for t in io if t not in in_plan and not model.tensors[t].is_constant)
+
+
+# sizeof(ek_protocol_t) (firmware_templates/cortex_m/ek_protocol.h) with arm-none-eabi-gcc's 32-bit layout:
+# dev pointer 4 + line[EK_CMD_MAX + 1 = 81] padded to 84 + six uint32/int fields 24 + laps[EK_MAX_LAPS = 64]
+# x 4 = 368. main.c holds one (`protocol`); tests compare this figure with the struct and with a real build's map.
+PROTOCOL_STATE_BYTES = 368
+
+
+def firmware_io(model: Model) -> tuple[tuple[str, int], ...]:
+    """The I/O buffers the generated Cortex-M firmware keeps outside the arena, as (name, bytes).
+
+    main.c's ``db_buffer[EK_DB_BYTES]`` stages the ``db load`` upload (EK_DB_BYTES = the model's input bytes,
+    at least 1: edgekit.package.cortex_m.board_config), and its ``protocol`` holds the parser's command line
+    and per-inference laps. Inputs are copied from the staging buffer into the arena before each invoke and
+    outputs are read in place from the arena, so nothing else is allocated for I/O. (Builds with
+    EK_PROFILE_OPS add 8 bytes per op for the profile; they are for finding hot ops, not for deployment.)"""
+    staging = max(sum(model.tensors[t].nbytes for t in model.inputs), 1)
+    return (("input staging (db load)", staging), ("protocol state", PROTOCOL_STATE_BYTES))
+
+
+def io_buffers(model: Model, plan: MemoryPlan, kind: str) -> tuple[tuple[str, int], ...]:
+    """Every I/O buffer outside the arena on a target of ``kind``, as (name, bytes); zero-byte parts left out.
+    Android: LiteRT keeps inputs and outputs in its own arena, so only tensors the plan leaves out count."""
+    parts = firmware_io(model) if kind == "cortex-m" else ()
+    outside = io_outside_arena(model, plan)
+    return (*parts, ("I/O tensors outside the plan", outside)) if outside else parts
 
 
 def latency(cost: ModelCost, facts: TargetFacts) -> Latency:
@@ -363,7 +392,8 @@ def assess(
         plan = plan_memory(model, alignment=facts.alignment, dsp=facts.dsp)
     code, source = code_bytes(model, measured_code, dsp=facts.dsp)
     flash = Flash(cost.weights_bytes, code, constants_bytes(model), source)
-    ram = Ram(plan.arena_bytes, io_outside_arena(model, plan), facts.reserved_ram)
+    io = io_buffers(model, plan, facts.kind)
+    ram = Ram(plan.arena_bytes, sum(n for _, n in io), facts.reserved_ram, io)
     lat = latency(cost, facts)
     budgets = (
         BudgetLine("flash", measured.flash_bytes if measured else flash.total, facts.flash_limit, "bytes"),

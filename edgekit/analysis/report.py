@@ -142,6 +142,7 @@ def to_json(a: Assessment, model_path: str = "") -> dict[str, Any]:
             "flash_bytes_estimate": a.flash.total,
             "arena_bytes": a.ram.arena_bytes,
             "io_bytes": a.ram.io_bytes,
+            "io_buffers": [{"name": name, "bytes": n} for name, n in a.ram.io_parts],
             "reserved_ram_bytes": a.ram.reserved_bytes,
             "ram_bytes": int(a.budget("ram").used),
             "ram_bytes_estimate": a.ram.total,
@@ -270,8 +271,9 @@ def render(a: Assessment, console: Any) -> None:
     made_of = {
         "flash": f"weights {a.flash.weights_bytes:,} + {code_label} {a.flash.code_bytes:,} + constants "
         f"{a.flash.constants_bytes:,}",
-        "ram": f"arena {a.ram.arena_bytes:,} ({a.plan.strategy}) + I/O outside arena {a.ram.io_bytes:,} + "
-        f"reserved {a.ram.reserved_bytes:,}",
+        "ram": f"arena {a.ram.arena_bytes:,} ({a.plan.strategy}) + I/O outside arena {a.ram.io_bytes:,}"
+        + (" (" + " + ".join(f"{name} {n:,}" for name, n in a.ram.io_parts) + ")" if a.ram.io_parts else "")
+        + f" + reserved {a.ram.reserved_bytes:,}",
         "latency": (f"{a.latency.cycles:,} cycles from per-op costs at {a.target.clock_hz / 1e6:g} MHz — "
                     f"{a.latency.source}" if a.latency.per_layer is not None else
                     f"{a.cost.macs:,} MACs x {a.latency.cycles_per_mac:g} + {a.cost.ops:,} ops x "

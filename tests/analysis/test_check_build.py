@@ -79,6 +79,26 @@ def test_measured_sizes_replace_the_estimates_to_the_byte(tiny_model: Path, buil
                                             + est["totals"]["constants_bytes"])
 
 
+def test_estimated_arena_and_io_buffers_are_what_the_build_allocates(tiny_model: Path, built: Path) -> None:
+    """The RAM estimate's arena and I/O parts, byte for byte against the linked firmware's .bss, symbol by
+    symbol (the map; size.json's breakdown lumps them into its model and board parts)."""
+    from edgekit.build.mapfile import parse_map
+
+    _, contribs = parse_map(built / "build" / "firmware.map")
+    bss = {(c.input, Path(c.source).name): c.size for c in contribs if c.output == ".bss"}
+    r, est = _check_json(tiny_model, TARGET)
+    assert r.returncode == 0 and est is not None, r.stderr
+    totals = est["totals"]
+    assert bss[(".bss.ek_arena", "model.o")] == totals["arena_bytes"]
+    io = {b["name"]: b["bytes"] for b in totals["io_buffers"]}
+    assert io == {"input staging (db load)": bss[(".bss.db_buffer", "main.o")],
+                  "protocol state": bss[(".bss.protocol", "main.o")]}
+    assert totals["io_bytes"] == sum(io.values())
+    # every other board byte in RAM is a driver's few words of state, covered by the reserved RAM
+    board = _size(built)["breakdown"]["board"]["ram"]
+    assert 0 <= board - totals["io_bytes"] <= 64
+
+
 def test_table_labels_measured_totals_and_their_parts(tiny_model: Path, built: Path) -> None:
     size = _size(built)
     r = _edgekit("check", str(tiny_model), "--target", TARGET, "--build", str(built))

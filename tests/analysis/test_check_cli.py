@@ -12,10 +12,10 @@ import pytest
 from edgekit.analysis.budget import estimates
 
 from . import tinymodels as tm
-from .test_costs import TINY_CODE, TINY_CONSTANTS, TINY_FLASH
+from .test_costs import PROTOCOL, TINY_CODE, TINY_CONSTANTS, TINY_FLASH, TINY_IO
 
 RESERVED = 1000
-TINY_RAM = tm.TINY_ARENA + RESERVED
+TINY_RAM = tm.TINY_ARENA + TINY_IO + RESERVED
 CPO = estimates()["cycles_per_op"]["cortex-m4"]
 # 1 MHz, 2 cycles per MAC from the target file
 TINY_MS = (tm.TINY_MACS * 2 + tm.TINY_OTHER_OPS * CPO) / 1e6 * 1e3
@@ -81,7 +81,9 @@ def test_fits_exit_0_and_json(tiny: Path, tmp_path: Path) -> None:
         TINY_CONSTANTS,
         TINY_FLASH,
     )
-    assert (t["arena_bytes"], t["ram_bytes"]) == (tm.TINY_ARENA, TINY_RAM)
+    assert (t["arena_bytes"], t["io_bytes"], t["ram_bytes"]) == (tm.TINY_ARENA, TINY_IO, TINY_RAM)
+    assert t["io_buffers"] == [{"name": "input staging (db load)", "bytes": 8 * 8 * 1},
+                               {"name": "protocol state", "bytes": PROTOCOL}]
     assert t["latency_ms_estimate"] == pytest.approx(TINY_MS)
     v = doc["verdict"]
     assert v["fits"] is True and v["over"] == []

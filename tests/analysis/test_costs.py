@@ -92,7 +92,12 @@ TINY_CODE = (
 TINY_CONSTANTS = 5 * CONST["per_op"] + 2 * CONST["per_io_tensor"] + CONST["per_channel"] * (4 + 4 + 10)
 TINY_FLASH = tm.TINY_WEIGHT_BYTES + TINY_CODE + TINY_CONSTANTS
 RESERVED = 1000
-TINY_RAM = tm.TINY_ARENA + RESERVED  # inputs and outputs live in the arena
+# ek_protocol_t on a 32-bit Cortex-M: dev pointer 4, line[80 + 1] padded to 84, len/overflow/bad_byte/db_expected/
+# db_pos/have_results 6 x 4, laps[64] x 4
+PROTOCOL = 4 + 84 + 6 * 4 + 64 * 4  # 368
+# inputs and outputs live in the arena; the firmware stages the 1x8x8x1 int8 input (db load) beside it
+TINY_IO = 1 * 8 * 8 * 1 + PROTOCOL
+TINY_RAM = tm.TINY_ARENA + TINY_IO + RESERVED
 # 1 MHz, 2 cycles/MAC from the target, cortex-m4's cycles/op from the table
 TINY_CYCLES = tm.TINY_MACS * 2 + tm.TINY_OTHER_OPS * EST["cycles_per_op"]["cortex-m4"]
 TINY_MS = TINY_CYCLES / 1e6 * 1e3
@@ -125,10 +130,11 @@ def test_tiny_fits_exactly_at_its_limits() -> None:
     assert a.flash.code_source == "estimate"
     assert (a.ram.arena_bytes, a.ram.io_bytes, a.ram.reserved_bytes, a.ram.total) == (
         512,
-        0,
+        64 + 368,
         RESERVED,
         TINY_RAM,
     )
+    assert a.ram.io_parts == (("input staging (db load)", 64), ("protocol state", 368))
     assert a.latency.cycles == TINY_CYCLES and a.latency.ms == pytest.approx(TINY_MS)
     assert a.fits and [b.over_by for b in a.budgets] == [0, 0, 0]
     assert [b.share for b in a.budgets] == pytest.approx([1.0, 1.0, 1.0])
@@ -178,8 +184,41 @@ def test_io_outside_the_arena_counts_in_ram() -> None:
         aliases=((8, 6),),
     )
     a = assess(m, _facts(ram_limit=None), plan=plan)
-    assert a.ram.io_bytes == 64 + 10 and a.ram.total == 512 + 74 + RESERVED
+    assert a.ram.io_bytes == TINY_IO + 64 + 10 and a.ram.total == 512 + TINY_IO + 74 + RESERVED
+    assert a.ram.io_parts[-1] == ("I/O tensors outside the plan", 74)
     assert a.budgets[1].limit is None and a.budgets[1].over_by == 0 and a.fits
+    # on Android LiteRT owns its tensors: no firmware staging buffer or protocol state, only what the plan omits
+    phone = assess(m, _facts(ram_limit=None, kind="android"), plan=plan)
+    assert phone.ram.io_bytes == 74 and phone.ram.total == 512 + 74 + RESERVED
+
+
+def test_firmware_io_staging_is_the_sum_of_the_inputs_at_least_one_byte() -> None:
+    from edgekit.analysis.budget import firmware_io
+
+    two = dataclasses.replace(_tiny(), inputs=(0, 6))  # the 1x8x8x1 input and the 1x8x8x4 dw/out, int8
+    assert dict(firmware_io(two))["input staging (db load)"] == 8 * 8 * 1 + 8 * 8 * 4
+    assert dict(firmware_io(dataclasses.replace(_tiny(), inputs=())))["input staging (db load)"] == 1
+
+
+def test_protocol_state_is_sizeof_ek_protocol_t(tmp_path) -> None:
+    """The constant the estimate uses, checked against the struct itself with the Cortex-M compiler."""
+    import shutil
+    import subprocess
+    from importlib import resources
+
+    from edgekit.analysis.budget import PROTOCOL_STATE_BYTES
+
+    gcc = shutil.which("arm-none-eabi-gcc")
+    if gcc is None:
+        pytest.skip("arm-none-eabi-gcc is not installed (apt-get install gcc-arm-none-eabi)")
+    assert PROTOCOL_STATE_BYTES == PROTOCOL
+    header = resources.files("edgekit.firmware_templates").joinpath("cortex_m", "ek_protocol.h")
+    src = tmp_path / "size.c"
+    src.write_text('#include "ek_protocol.h"\n'
+                   f"_Static_assert(sizeof(ek_protocol_t) == {PROTOCOL}, \"ek_protocol_t size\");\n")
+    r = subprocess.run([gcc, "-mcpu=cortex-m4", "-mthumb", "-std=c99", "-I", str(header.parent), "-c", str(src),
+                        "-o", str(tmp_path / "size.o")], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
 
 
 def test_latency_uses_the_core_table_without_a_target_figure() -> None:
