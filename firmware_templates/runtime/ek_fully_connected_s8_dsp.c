@@ -14,7 +14,7 @@ static inline void fc_rows4(const int32_t *xs, int32_t groups, const int8_t *w, 
     int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
     const int32_t *end = xs + 2 * groups;
 #if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC unroll 4
+#pragma GCC unroll 2
 #endif
     while (xs != end) {
         const int32_t xe = xs[0], xo = xs[1];
