@@ -203,8 +203,7 @@ def _cases() -> list[Case]:
 
 
 CASES = _cases()
-# `edgekit check` still says "fits" for models the C generator refuses (edgekit/cli/check.py and analysis/budget.py
-# belong to the check/build integration; reported, not fixed here).
+# `edgekit check` on a Cortex-M target refuses, with the generator's own sentence, the models generate/package refuse
 CHECK_GAPS = {f"check-{m}" for m in NO_C}
 
 
@@ -241,8 +240,6 @@ def test_bad_input(case: Case, inputs: Path, tmp_path: Path, capsys: pytest.Capt
 
 
 @pytest.mark.parametrize("case_id", sorted(CHECK_GAPS))
-@pytest.mark.xfail(reason="check reports 'fits' for a model that generate/package refuse (check.py not ours)",
-                   strict=False)
 def test_check_refuses_what_generate_refuses(case_id: str, inputs: Path, tmp_path: Path,
                                              capsys: pytest.CaptureFixture[str]) -> None:
     model = case_id.removeprefix("check-")

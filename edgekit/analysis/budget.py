@@ -24,7 +24,7 @@ from typing import Any
 from edgekit.analysis.costs import MAC_RULES, ModelCost, model_cost
 from edgekit.analysis.measured import MeasuredBuild
 from edgekit.analysis.plan import MemoryPlan
-from edgekit.errors import EdgekitError, TargetError
+from edgekit.errors import EdgekitError, TargetError, UnsupportedError
 from edgekit.ir import Model
 from edgekit.package.target_info import _get  # one reader of target objects for both modules
 
@@ -350,6 +350,43 @@ def latency(cost: ModelCost, facts: TargetFacts) -> Latency:
 
 
 @dataclass(frozen=True)
+class Unsupported:
+    """Why the C generator (so `edgekit generate`/`package`) refuses the model: the first problem it reports."""
+
+    index: int | None  # the op's index; None for a whole-model problem (float-only, several subgraphs, no ops)
+    op: str | None  # the op as the layers table names it (a custom op by its custom code); None as index
+    reason: str  # what is missing, in the generator's words: "is an LSTM; recurrent ops ... are not supported"
+
+    @property
+    def what(self) -> str:
+        return f"op {self.index} ({self.op}) {self.reason}" if self.index is not None else self.reason
+
+
+def codegen_problem(model: Model) -> Unsupported | None:
+    """The first problem the C generator's support rules (converters/c_codegen/support.py: one place for the
+    rules and their messages) find in ``model``; None when it can generate C for it, or when the generator is
+    not installed (then nothing can be said)."""
+    try:
+        from edgekit.converters.c_codegen.support import check_model
+    except ModuleNotFoundError as e:
+        if not (e.name or "").startswith("edgekit.converters.c_codegen"):
+            raise
+        return None
+    try:
+        check_model(model)
+    except UnsupportedError as e:
+        # check_model's sentence: "Cannot generate C for NAME: op 3 (LSTM) is an LSTM; ...." or, for the whole
+        # model, "...: it is a float-only model ...". Its rules stay there; only the op is located here.
+        detail = str(e).removeprefix(f"Cannot generate C for {model.name}: ").rstrip(".")
+        for op in model.operators:
+            if detail.startswith(op.label + " "):
+                name = op.custom_code if op.op == "CUSTOM" and op.custom_code else op.op
+                return Unsupported(op.index, name, detail[len(op.label) + 1:])
+        return Unsupported(None, None, detail)
+    return None
+
+
+@dataclass(frozen=True)
 class Assessment:
     """Everything `edgekit check` reports: costs, plan, the three totals and the verdict."""
 
@@ -362,10 +399,17 @@ class Assessment:
     latency: Latency
     budgets: tuple[BudgetLine, ...]
     measured: MeasuredBuild | None = None  # a real build's sizes: the flash and RAM budgets judge these
+    unsupported: Unsupported | None = None  # Cortex-M: why edgekit's C generator refuses the model, if it does
 
     @property
     def fits(self) -> bool:
         return all(b.fits for b in self.budgets)
+
+    @property
+    def supported(self) -> bool:
+        """True when the model can be deployed on the target's runtime: on Cortex-M, edgekit's generated C;
+        always on Android (LiteRT runs nearly every op, `package` warns about the custom ones)."""
+        return self.unsupported is None
 
     def over(self) -> list[BudgetLine]:
         return [b for b in self.budgets if not b.fits]
@@ -400,4 +444,5 @@ def assess(
         BudgetLine("ram", measured.ram_bytes if measured else ram.total, facts.ram_limit, "bytes"),
         BudgetLine("latency", round(lat.ms, 3), facts.latency_limit_ms, "ms"),
     )
-    return Assessment(model, facts, cost, plan, flash, ram, lat, budgets, measured)
+    unsupported = codegen_problem(model) if facts.kind == "cortex-m" else None
+    return Assessment(model, facts, cost, plan, flash, ram, lat, budgets, measured, unsupported)

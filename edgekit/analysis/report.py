@@ -181,6 +181,10 @@ def to_json(a: Assessment, model_path: str = "") -> dict[str, Any]:
         },
         "verdict": {
             "fits": a.fits,
+            "supported": a.supported,
+            "unsupported": (None if a.unsupported is None else {"index": a.unsupported.index,
+                                                                "op": a.unsupported.op,
+                                                                "reason": a.unsupported.reason}),
             **{b.name: _budget(b) for b in a.budgets},
             "over": [b.name for b in a.over()],
             "dominant_layers": {b.name: dominant_layers(a, b.name) for b in a.budgets},
@@ -221,6 +225,13 @@ def over_budget_message(a: Assessment) -> str:
         name = f"{b.name} (measured)" if a.measured and b.name in ("flash", "ram") else b.name
         parts.append(f"{name} by {by} ({_fmt_used(b)} used of {_fmt_limit(b)}; largest: {who})")
     return f"{a.model.name} does not fit {a.target.id}: over budget on " + "; ".join(parts) + "."
+
+
+def unsupported_message(a: Assessment) -> str:
+    """One sentence: which op the C generator refuses, and why (only when ``a.unsupported``)."""
+    assert a.unsupported is not None
+    return (f"{a.model.name} cannot be deployed on {a.target.id}: {a.unsupported.what}; `edgekit generate` and "
+            "`package` refuse it.")
 
 
 def _fmt_limit(b: BudgetLine) -> str:
@@ -292,7 +303,10 @@ def render(a: Assessment, console: Any) -> None:
     if a.measured is not None:
         console.print(f"flash and RAM measured by the build in {a.measured.path} (estimates: flash "
                       f"{a.flash.total:,} B, RAM {a.ram.total:,} B); latency is still an estimate")
-    if a.fits:
+    budgets = "within budget" if a.fits else f"over budget: {', '.join(b.name for b in a.over())}"
+    if a.unsupported is not None:  # the costs above still hold; the verdict is that generated C cannot run it
+        console.print(f"[bold red]not deployable[/bold red] on {a.target.id}: {a.unsupported.what} ({budgets})")
+    elif a.fits:
         console.print(f"[green]fits[/green] {a.target.id}")
     else:
         console.print(f"[bold red]over budget[/bold red]: {', '.join(b.name for b in a.over())}")

@@ -4,7 +4,9 @@ Imports no TensorFlow (nor matplotlib unless --plot is given): it must answer in
 With --build DIR (a packaged project after `edgekit build DIR`), flash and RAM are the build's measured sizes
 (DIR/build/size.json), refused when they belong to another model or target.
 Exit 0 when the model fits, 1 when it is over a budget (after printing and writing every requested output),
-2 for bad input.
+2 for bad input. On a Cortex-M target a model edgekit's C generator refuses (an LSTM, a custom op, a float-only
+or 16x8 model: converters/c_codegen/support.py's rules) is not deployable: the tables and --json/--plot are still
+written, then one sentence names the op and what is missing, exit 2 (UnsupportedError), before any budget verdict.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 
 import click
 
-from edgekit.errors import BadInputError, OverBudgetError
+from edgekit.errors import BadInputError, OverBudgetError, UnsupportedError
 
 
 @click.command(name="check", help="Per-layer costs, memory plan and budget verdict of MODEL on a target.")
@@ -61,7 +63,7 @@ def command(
 
     from edgekit.analysis.budget import assess, target_facts
     from edgekit.analysis.measured import load_build
-    from edgekit.analysis.report import over_budget_message, render, to_json
+    from edgekit.analysis.report import over_budget_message, render, to_json, unsupported_message
     from edgekit.converters.tflite_reader import read_model
     from edgekit.fileio import check_writable, write_bytes_atomic, write_text_atomic
     from edgekit.targets import load_target
@@ -104,6 +106,8 @@ def command(
         from edgekit.analysis.plot import plot_arena
 
         write_bytes_atomic(plot_out, plot_arena(a), force=True)
+    if not a.supported:  # a model that cannot run at all is refused before any budget is judged
+        raise UnsupportedError(unsupported_message(a))
     if not a.fits:
         raise OverBudgetError(over_budget_message(a))
     if quiet:

@@ -87,6 +87,7 @@ def test_fits_exit_0_and_json(tiny: Path, tmp_path: Path) -> None:
     assert t["latency_ms_estimate"] == pytest.approx(TINY_MS)
     v = doc["verdict"]
     assert v["fits"] is True and v["over"] == []
+    assert v["supported"] is True and v["unsupported"] is None
     assert v["flash"] == {
         "used": TINY_FLASH,
         "limit": TINY_FLASH,
@@ -221,3 +222,79 @@ def test_vww_on_a_builtin_board(tmp_path: Path) -> None:
     # nucleo-l4r5zi is a Cortex-M4 with the DSP extension: the plan holds the DSP kernels' scratch
     assert doc["totals"]["arena_bytes"] == plan_memory(read_model(path), alignment=16, dsp=True).arena_bytes
     assert doc["verdict"]["fits"] is True and doc["target"]["clock_hz"] == 120_000_000
+
+
+# --- models edgekit's C generator refuses: not deployable on Cortex-M, costs still reported ----------------------
+
+
+def _fc_model(dtype: str, custom_after: bool = False) -> bytes:
+    """x [1, 4] -> FULLY_CONNECTED 3 (int8 weights; float32 weights for a float model) [-> CUSTOM 'MyMagicOp']."""
+    from ai_edge_litert import schema_py_generated as s
+
+    q = None if dtype == "float32" else (0.1,)
+    wtype = "float32" if dtype == "float32" else "int8"
+    tensors = [tm.T("x", (1, 4), dtype, scale=q), tm.T("w", (3, 4), wtype, data=bytes(12 * (4 if q is None else 1)),
+                                                       scale=q), tm.T("h", (1, 3), dtype, scale=q)]
+    ops = [tm.Op("FULLY_CONNECTED", (0, 1, -1), (2,), ("FullyConnectedOptions", s.FullyConnectedOptionsT()))]
+    if custom_after:
+        tensors.append(tm.T("y", (1, 3), dtype, scale=q))
+        ops.append(tm.Op("CUSTOM", (2,), (3,), custom_code="MyMagicOp"))
+    return tm.build(tensors, ops, (0,), (len(tensors) - 1,))
+
+
+UNDEPLOYABLE = {
+    # model -> (index, op, what the reason says); the reasons are converters/c_codegen/support.py's own words
+    "lstm": (lambda: tm.build([tm.T("x", (1, 5, 3)), tm.T("y", (1, 4))],
+                              [tm.Op("UNIDIRECTIONAL_SEQUENCE_LSTM", (0,), (1,))], (0,), (1,)),
+             0, "UNIDIRECTIONAL_SEQUENCE_LSTM", "is an LSTM"),
+    "custom": (lambda: _fc_model("int8", custom_after=True), 1, "MyMagicOp", "is a custom op ('MyMagicOp')"),
+    "int16": (lambda: _fc_model("int16"), 0, "FULLY_CONNECTED", "has int16 activations (tensor 0 'x')"),
+    "float": (lambda: _fc_model("float32"), None, None, "it is a float-only model (no int8 tensors)"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNDEPLOYABLE))
+def test_undeployable_models_are_named_op_and_reason(name: str) -> None:
+    from edgekit.converters.tflite_reader import parse_model
+    from edgekit.targets import load_target
+
+    from edgekit.analysis.budget import assess, target_facts
+
+    make, index, op, reason = UNDEPLOYABLE[name]
+    m = parse_model(make(), name=name)
+    a = assess(m, target_facts(load_target(BASE_TARGET)))
+    assert a.fits and not a.supported  # the budgets are tiny: only the generator's rule refuses it
+    assert a.unsupported is not None
+    assert (a.unsupported.index, a.unsupported.op) == (index, op) and a.unsupported.reason.startswith(reason)
+    phone = assess(m, target_facts(load_target("android-arm64")))  # LiteRT runs it: the rule is skipped there
+    assert phone.supported and phone.unsupported is None
+
+
+def test_undeployable_prints_the_costs_then_exits_2_with_one_sentence(tmp_path: Path) -> None:
+    model = tmp_path / "lstm.tflite"
+    model.write_bytes(UNDEPLOYABLE["lstm"][0]())
+    out = tmp_path / "report.json"
+    r = _edgekit("check", str(model), "--target", BASE_TARGET, "--json", str(out))
+    assert r.returncode == 2, r.stderr
+    assert "UNIDIRECTIONAL_SEQUENCE_LSTM" in r.stdout and "not deployable" in r.stdout  # the tables still print
+    err = r.stderr.strip()
+    assert err.count("\n") == 0 and "Traceback" not in err and err.endswith(".")
+    assert err.startswith(f"error: lstm cannot be deployed on {BASE_TARGET}: op 0 (UNIDIRECTIONAL_SEQUENCE_LSTM) "
+                          "is an LSTM; recurrent ops")
+    doc = json.loads(out.read_text())  # written before the verdict exits, like an over-budget report
+    v = doc["verdict"]
+    assert v["supported"] is False and v["fits"] is True
+    assert v["unsupported"]["index"] == 0 and v["unsupported"]["op"] == "UNIDIRECTIONAL_SEQUENCE_LSTM"
+    assert v["unsupported"]["reason"].startswith("is an LSTM")
+    r = _edgekit("check", str(model), "--target", "android-arm64", "--quiet")
+    assert r.returncode == 0 and "fits android-arm64" in r.stdout, r.stderr
+
+
+def test_undeployable_wins_over_over_budget(tmp_path: Path) -> None:
+    model = tmp_path / "custom.tflite"
+    model.write_bytes(UNDEPLOYABLE["custom"][0]())
+    target = _target(tmp_path, "crumb", 10, RESERVED + 1, 1e-9)
+    r = _edgekit("check", str(model), "--target", str(target), "--json", "-", "--quiet")
+    assert r.returncode == 2 and "op 1 (MyMagicOp) is a custom op" in r.stderr
+    v = json.loads(r.stdout)["verdict"]
+    assert v["over"] == ["flash", "ram", "latency"] and v["supported"] is False
