@@ -250,6 +250,8 @@ UNDEPLOYABLE = {
     "custom": (lambda: _fc_model("int8", custom_after=True), 1, "MyMagicOp", "is a custom op ('MyMagicOp')"),
     "int16": (lambda: _fc_model("int16"), 0, "FULLY_CONNECTED", "has int16 activations (tensor 0 'x')"),
     "float": (lambda: _fc_model("float32"), None, None, "it is a float-only model (no int8 tensors)"),
+    "two-graphs": (lambda: tm.build(tm.tiny_cnn_tensors(), tm.tiny_cnn_ops(), (0,), (12,), extra_subgraphs=1),
+                   None, None, "two-graphs has 2 subgraphs"),
 }
 
 
