@@ -12,9 +12,43 @@
 
 #define MAX_TOKENS 4
 
-static void put(const ek_protocol_t *p, const char *s)
+/* Small string helpers instead of libc's strlen/strcmp: newlib's are unrolled for speed (~1 KB on
+ * Cortex-M) and the protocol only compares short command words. */
+static size_t str_len(const char *s)
 {
-    p->dev->write(p->dev->user, s, strlen(s));
+    size_t n = 0;
+    while (s[n] != '\0') {
+        n++;
+    }
+    return n;
+}
+
+static int str_eq(const char *a, const char *b)
+{
+    while (*a != '\0' && *a == *b) {
+        a++;
+        b++;
+    }
+    return *a == *b;
+}
+
+/* n / d and n % d by shift and subtract. The protocol's only 64-bit divisions are in replies (tick
+ * conversion, decimal output), where speed does not matter; libgcc's __aeabi_uldivmod would add ~0.8 KB,
+ * and cores without a divide instruction would also pull in the 32-bit helpers. */
+static uint64_t div_u64(uint64_t n, uint32_t d, uint32_t *rem)
+{
+    uint32_t r = 0;
+    for (int i = 0; i < 64; i++) {
+        uint32_t carry = r >> 31; /* r < 2d <= 2^33: the bit shifted out of r counts */
+        r = (r << 1) | (uint32_t)(n >> 63);
+        n <<= 1; /* the quotient bits enter n from the right as the dividend bits leave on the left */
+        if (carry != 0u || r >= d) {
+            r -= d;
+            n |= 1u;
+        }
+    }
+    *rem = r;
+    return n;
 }
 
 static void put_n(const ek_protocol_t *p, const char *s, size_t n)
@@ -22,15 +56,32 @@ static void put_n(const ek_protocol_t *p, const char *s, size_t n)
     p->dev->write(p->dev->user, s, n);
 }
 
+static void put(const ek_protocol_t *p, const char *s)
+{
+    put_n(p, s, str_len(s));
+}
+
+/* v / 10^decimals in decimal, with exactly `decimals` digits after the point (none and no point for 0). */
+static void put_fixed(const ek_protocol_t *p, uint64_t v, int decimals)
+{
+    char buf[24]; /* 20 digits of a uint64_t, the point, spare */
+    size_t i = sizeof(buf);
+    int n = 0;
+    do {
+        uint32_t digit;
+        if (n == decimals && n > 0) {
+            buf[--i] = '.';
+        }
+        v = div_u64(v, 10u, &digit);
+        buf[--i] = (char)('0' + (int)digit);
+        n++;
+    } while (v != 0u || n <= decimals);
+    put_n(p, buf + i, sizeof(buf) - i);
+}
+
 static void put_u64(const ek_protocol_t *p, uint64_t v)
 {
-    char buf[21];
-    int i = (int)sizeof(buf);
-    do {
-        buf[--i] = (char)('0' + (int)(v % 10u));
-        v /= 10u;
-    } while (v != 0u && i > 0);
-    put_n(p, buf + i, sizeof(buf) - (size_t)i);
+    put_fixed(p, v, 0);
 }
 
 static void put_i64(const ek_protocol_t *p, int64_t v)
@@ -59,26 +110,52 @@ static void put_hex(const ek_protocol_t *p, const uint8_t *b, int32_t n)
     put_n(p, chunk, used);
 }
 
-/* "%0.3f" without printf: sign, integer part, three rounded decimals. */
+#define F32_INF_BITS 0x7F800000u
+#define F32_1E15_BITS 0x58635FA9u /* 1.0e15f */
+
+/* "%0.3f" without printf or floating point: sign, integer part, three decimals rounded half up.
+ * The digits are those of (uint64_t)((double)v * 1000.0 + 0.5), computed exactly in integers from the
+ * float's bits: v = m * 2^e with m < 2^24, so v * 1000 = (m * 1000) * 2^e, and floor(v * 1000 + 1/2) is
+ * a shift with rounding. (The double expression is exact for every float below 1e15: m * 1000 has at
+ * most 34 significant bits, and adding 0.5 never rounds across an integer.) No soft-float or 64-bit
+ * division helpers are linked in, on any core. */
 static void put_f3(const ek_protocol_t *p, float v)
 {
-    if (v != v) {
+    uint32_t bits;
+    memcpy(&bits, &v, sizeof(bits));
+    uint32_t mag = bits & 0x7FFFFFFFu;
+    if (mag > F32_INF_BITS) {
         put(p, "nan");
         return;
     }
-    if (v < 0.0f) {
+    if ((bits >> 31) != 0u && mag != 0u) { /* -0.0 prints as 0.000, as v < 0.0f is false for it */
         put(p, "-");
-        v = -v;
     }
-    if (v >= 1.0e15f) {
+    if (mag >= F32_1E15_BITS) {
         put(p, "inf");
         return;
     }
-    uint64_t milli = (uint64_t)((double)v * 1000.0 + 0.5);
-    put_u64(p, milli / 1000u);
-    char frac[4] = {'.', (char)('0' + (int)(milli / 100u % 10u)), (char)('0' + (int)(milli / 10u % 10u)),
-                    (char)('0' + (int)(milli % 10u))};
-    put_n(p, frac, 4);
+    uint32_t biased = mag >> 23;
+    uint32_t m = mag & 0x7FFFFFu;
+    int32_t e = -149; /* subnormal: m * 2^-149 */
+    if (biased != 0u) {
+        m |= 0x800000u; /* normal: (2^23 + m) * 2^(biased - 150) */
+        e = (int32_t)biased - 150;
+    }
+    uint64_t x = (uint64_t)m * 1000u;
+    if (e >= 0) {
+        for (; e > 0; e--) { /* e <= 26 below 1e15; constant shifts need no libgcc helper */
+            x <<= 1;
+        }
+    } else if (e < -40) {
+        x = 0u; /* v * 1000 < 2^34 * 2^-41 < 1/2 */
+    } else {
+        for (; e < -1; e++) {
+            x >>= 1; /* floor(v * 1000 * 2) */
+        }
+        x = (x + 1u) >> 1; /* floor((floor(2y) + 1) / 2) == floor(y + 1/2) */
+    }
+    put_fixed(p, x, 3);
 }
 
 static void line_end(const ek_protocol_t *p)
@@ -136,14 +213,17 @@ static int hex_value(char c)
 
 static uint64_t to_units(const ek_device_t *d, uint64_t ticks)
 {
-    return ticks * d->units_per_tick_num / (d->units_per_tick_den ? d->units_per_tick_den : 1u);
+    uint32_t rem;
+    return div_u64(ticks * d->units_per_tick_num, d->units_per_tick_den ? d->units_per_tick_den : 1u, &rem);
 }
 
 static uint32_t to_us(const ek_device_t *d, uint64_t ticks)
 {
     uint32_t tps = d->ticks_per_second ? d->ticks_per_second : 1u;
+    uint32_t rest;
     /* split to avoid overflowing 64 bits on long runs */
-    uint64_t us = (ticks / tps) * 1000000u + (ticks % tps) * 1000000u / tps;
+    uint64_t whole = div_u64(ticks, tps, &rest);
+    uint64_t us = whole * 1000000u + div_u64((uint64_t)rest * 1000000u, tps, &rest);
     return (uint32_t)us; /* wraps like the reference's %lu of a 32-bit counter */
 }
 
@@ -187,7 +267,7 @@ static void cmd_db(ek_protocol_t *p, char **tok, int ntok)
         error(p, "db needs 'load N' or hex data", NULL);
         return;
     }
-    if (strcmp(tok[1], "load") == 0) {
+    if (str_eq(tok[1], "load")) {
         uint32_t n = 0;
         if (ntok != 3 || parse_u32(tok[2], 1u, 0xFFFFFFFFu, &n) != 0) {
             error(p, "db load needs one byte count", NULL);
@@ -217,7 +297,7 @@ static void cmd_db(ek_protocol_t *p, char **tok, int ntok)
         return;
     }
     const char *hex = tok[1];
-    size_t len = strlen(hex);
+    size_t len = str_len(hex);
     if ((len & 1u) != 0u) {
         error(p, "Insufficent number of hex digits", NULL); /* the reference device's wording */
         return;
@@ -420,27 +500,27 @@ static void dispatch(ek_protocol_t *p, char *line)
         error(p, "empty command", NULL);
         return;
     }
-    if (strcmp(tok[0], "name") == 0 && ntok == 1) {
+    if (str_eq(tok[0], "name") && ntok == 1) {
         cmd_name(p);
-    } else if (strcmp(tok[0], "profile") == 0 && ntok == 1) {
+    } else if (str_eq(tok[0], "profile") && ntok == 1) {
         cmd_profile(p);
-    } else if (strcmp(tok[0], "db") == 0) {
+    } else if (str_eq(tok[0], "db")) {
         cmd_db(p, tok, ntok);
-    } else if (strcmp(tok[0], "infer") == 0) {
+    } else if (str_eq(tok[0], "infer")) {
         cmd_infer(p, tok, ntok);
-    } else if (strcmp(tok[0], "results") == 0 && ntok == 1) {
+    } else if (str_eq(tok[0], "results") && ntok == 1) {
         if (p->have_results) {
             print_results(p);
         } else {
             error(p, "no results yet; run infer first", NULL);
         }
-    } else if (strcmp(tok[0], "timestamp") == 0 && ntok == 1) {
+    } else if (str_eq(tok[0], "timestamp") && ntok == 1) {
         put(p, "m-lap-us-");
         put_u64(p, to_us(p->dev, p->dev->now_ticks(p->dev->user)));
         line_end(p);
-    } else if (strcmp(tok[0], "ek-ops") == 0 && ntok == 1) {
+    } else if (str_eq(tok[0], "ek-ops") && ntok == 1) {
         cmd_ops(p);
-    } else if (strcmp(tok[0], "help") == 0 && ntok == 1) {
+    } else if (str_eq(tok[0], "help") && ntok == 1) {
         put(p, "m-[commands: name profile db infer results timestamp ek-ops help]");
         line_end(p);
     } else {
