@@ -349,7 +349,11 @@ def _tensor(buf: _Buf, t: _Table, i: int, buffers: list[_Table]) -> Tensor:
     if data is not None:
         # int4 constants are packed two to a byte; strings have variable length (no check possible)
         need = (n + 1) // 2 if dtype == "int4" else n * DTYPES[dtype][1]
-        if dtype != "string" and len(data) < need:
+        # exact: a longer buffer is as corrupt as a shorter one (a flipped buffer index points at another
+        # tensor's data, and the C generator would emit an array that does not match the shape)
+        # int4 is packed two to a byte by current converters; older ones wrote a byte per value
+        fits = len(data) in (need, n) if dtype == "int4" else len(data) == need
+        if dtype != "string" and not fits:
             raise ModelFormatError(
                 f"{label} of shape {list(shape)} and type {dtype} needs {need} bytes, but its buffer "
                 f"{buffer_index} holds {len(data)}."
@@ -399,6 +403,15 @@ def _quantization(q: _Table, label: str, shape: tuple[int, ...]) -> Quantization
     )
 
 
+# Inputs every TFLite kernel of these ops needs (TFLite's own Prepare refuses fewer): a corrupt file that drops
+# one must fail here, not as an IndexError in the cost model or the generator. Later inputs may be -1 (optional).
+_REQUIRED_INPUTS: dict[str, int] = {
+    "CONV_2D": 2, "DEPTHWISE_CONV_2D": 2, "FULLY_CONNECTED": 2, "TRANSPOSE_CONV": 3, "ADD": 2, "SUB": 2, "MUL": 2,
+    "AVERAGE_POOL_2D": 1, "MAX_POOL_2D": 1, "SOFTMAX": 1, "RESHAPE": 1, "QUANTIZE": 1, "DEQUANTIZE": 1,
+    "LOGISTIC": 1, "TANH": 1, "RELU": 1, "RELU6": 1, "MEAN": 2, "PAD": 2, "CONCATENATION": 1,
+}
+
+
 def _operator(
     buf: _Buf, t: _Table, i: int, codes: list[tuple[str, str | None, int]], n_tensors: int
 ) -> Operator:
@@ -419,6 +432,12 @@ def _operator(
                 raise ModelFormatError(
                     f"op {i} ({op_name}) {kind} names tensor {x}, but there are {n_tensors} tensors."
                 )
+    required = _REQUIRED_INPUTS.get(op_name)
+    if required is not None:
+        missing = [k for k in range(required) if k >= len(inputs) or inputs[k] < 0]
+        if missing or not outputs:
+            what = f"input {missing[0]}" if missing else "an output"
+            raise ModelFormatError(f"op {i} ({op_name}) has no {what}, which the op requires; the file is corrupt.")
     options: dict[str, Any] = {}
     opt_type = t.scalar(10, "u8", 0, "builtin_options_type")
     if opt_type:

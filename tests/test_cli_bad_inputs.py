@@ -63,6 +63,31 @@ def _flip(data: bytes, at: int) -> bytes:
     return bytes(b)
 
 
+def _corrupt(what: str) -> bytes:
+    """The tiny CNN with one defect that a flipped byte produced in a fuzz run (each one crashed a command)."""
+    tensors, ops = tm.tiny_cnn_tensors(), tm.tiny_cnn_ops()
+    if what == "long-buffer":
+        tensors[10].data = bytes(296)  # fc/bias (10,) int32 pointing at another buffer
+    elif what == "zero-dim":
+        tensors[12].shape = (0, 10)
+    elif what == "stride-0":
+        ops[0].options[1].strideH = 0
+    elif what == "unquantized-weights":
+        tensors[9].scale = None
+    elif what == "missing-input":
+        ops[3] = Op("FULLY_CONNECTED", (8,), (11,), ops[3].options)
+    return tm.build(tensors, ops, (0,), (12,))
+
+
+CORRUPT = {
+    "long-buffer": "tensor 10 'fc/bias' of shape [10] and type int32 needs 40 bytes, but its buffer",
+    "zero-dim": "op 4 (SOFTMAX) has tensor 12 'probs' with a zero dimension [0, 10]",
+    "stride-0": "op 0 (CONV_2D) has stride_h = 0; it must be at least 1",
+    "unquantized-weights": "op 3 (FULLY_CONNECTED) has int8 tensor 9 'fc/weights' without quantization parameters",
+    "missing-input": "op 3 (FULLY_CONNECTED) has no input 1, which the op requires; the file is corrupt",
+}
+
+
 @pytest.fixture(scope="module")
 def inputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     d = tmp_path_factory.mktemp("inputs")
@@ -82,6 +107,7 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "unknown-budget-key.toml": b'id = "mine"\ninherit = "mps2-an386"\n[budget]\nram_byts = 1000\n',
         "samples.npy": b"",
     }
+    files.update({f"corrupt-{k}.tflite": _corrupt(k) for k in CORRUPT})
     for name, data in files.items():
         (d / name).write_bytes(data)
     _keras_zip(d / "model.keras")
@@ -150,6 +176,10 @@ def _cases() -> list[Case]:
         for c in C_COMMANDS:
             cases.append(Case(f"{c}-{model}", tuple(a.replace("{m}", "{i}/" + model) for a in COMMANDS[c]),
                               f"Cannot generate C for {model.split('.')[0]}: " + fragment))
+    for what, fragment in CORRUPT.items():
+        cases.append(Case(f"generate-corrupt-{what}",
+                          tuple(a.replace("{m}", f"{{i}}/corrupt-{what}.tflite") for a in COMMANDS["generate"]),
+                          fragment))
     cases.append(Case("eval-custom", tuple(a.replace("{m}", "{i}/custom.tflite") for a in COMMANDS["eval"]),
                       "unresolved custom op: MyMagicOp"))
     good = {c: tuple(a.replace("{m}", "{i}/good.tflite") for a in COMMANDS[c]) for c in COMMANDS}
@@ -245,6 +275,14 @@ def test_check_refuses_what_generate_refuses(case_id: str, inputs: Path, tmp_pat
     model = case_id.removeprefix("check-")
     code, _, err = _run(["check", str(inputs / model), "-t", "mps2-an386", "-q"], capsys)
     assert code == 2 and NO_C[model] in err
+
+
+@pytest.mark.parametrize("what", sorted(CORRUPT))
+def test_check_survives_corrupt_models(what: str, inputs: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """check may still size a model the generator refuses, but never with a traceback."""
+    code, _, err = _run(["check", str(inputs / f"corrupt-{what}.tflite"), "-t", "mps2-an386", "-q"], capsys)
+    assert code in (0, 1, 2) and "Traceback" not in err
+    assert code == 0 or (err.startswith("error: ") and err.count("\n") == 1), err
 
 
 def test_android_custom_op_warns_and_packages(inputs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],

@@ -90,10 +90,31 @@ def _registered(model: Model, op: Operator) -> str | None:
 def _quantized_io(model: Model, op: Operator) -> str | None:
     if op.op in FLOAT_EDGE_OPS:
         return None
-    for t in _activations(model, op):
-        tensor = model.tensor(t)
-        if tensor.dtype == "int8" and (tensor.quant is None or not tensor.quant.scale):
+    for t in (*op.inputs, *op.outputs):  # constants too: int8 weights without scales cannot be requantized
+        tensor = model.tensor(t) if t >= 0 else None
+        if tensor is not None and tensor.dtype == "int8" and (tensor.quant is None or not tensor.quant.scale):
             return f"has int8 tensor {t} '{tensor.name}' without quantization parameters"
+    return None
+
+
+def _no_empty_tensors(model: Model, op: Operator) -> str | None:
+    for t in (*op.inputs, *op.outputs):
+        if t >= 0 and 0 in model.tensor(t).shape:
+            tensor = model.tensor(t)
+            return f"has tensor {t} '{tensor.name}' with a zero dimension {list(tensor.shape)}"
+    return None
+
+
+# Window options TFLite requires to be >= 1 (TFLite Micro refuses the op otherwise): 0 would divide by zero.
+_POSITIVE_OPTIONS = ("stride_h", "stride_w", "dilation_h_factor", "dilation_w_factor", "filter_height",
+                     "filter_width")
+
+
+def _positive_windows(model: Model, op: Operator) -> str | None:
+    for key in _POSITIVE_OPTIONS:
+        value = op.options.get(key)
+        if isinstance(value, int) and value < 1:
+            return f"has {key} = {value}; it must be at least 1 (the file is corrupt)"
     return None
 
 
@@ -104,7 +125,9 @@ GENERAL_RULES: tuple[Rule, ...] = (
     Rule("no int16 activations (16x8 models)", _no_int16),
     Rule("int8 activations (float32 only in QUANTIZE/DEQUANTIZE at the edges)", _int8_compute),
     Rule("the op has an edgekit kernel", _registered),
-    Rule("int8 activations carry scale and zero point", _quantized_io),
+    Rule("int8 tensors carry scale and zero point", _quantized_io),
+    Rule("no tensor with a zero dimension", _no_empty_tensors),
+    Rule("strides, dilations and pool sizes at least 1", _positive_windows),
 )
 
 
