@@ -224,6 +224,12 @@ def _cases() -> list[Case]:
              "--rounds applies to Android targets only, and mps2-an386 is a Cortex-M target"),
         Case("bench-json-stdout", ("bench", "{i}/good.tflite", "-t", "mps2-an386", "--emulate", "--json", "-"),
              "bench --json needs a file name (its tables go to stdout)"),
+        Case("bench-samples-0-random", (*good["bench"], "--samples", "0"), "--samples 0 means every sample of --inputs"),
+        Case("bench-inputs-empty-npy", (*good["bench"], "--inputs", "{i}/samples.npy"),
+             "samples.npy: it is not a .npy array file (EOFError); save the samples with numpy.save"),
+        Case("bench-inputs-png", (*good["bench"], "--inputs", "{i}/picture.png"), "it is not a .npy array file"),
+        Case("bench-inputs-missing", (*good["bench"], "--inputs", "{i}/nope.npy"),
+             "inputs file {i}/nope.npy does not exist; pass a .npy array"),
         Case("bench-no-device", ("bench", "{i}/good.tflite", "-t", "mps2-an386"),
              "give exactly one of --port DEVICE (a flashed board) or --emulate (QEMU)"),
         Case("bench-port-and-emulate", ("bench", "{i}/good.tflite", "-t", "mps2-an386", "--emulate", "--port", "x"),
@@ -265,7 +271,7 @@ def test_bad_input(case: Case, inputs: Path, tmp_path: Path, capsys: pytest.Capt
     assert code == case.code, err
     assert "Traceback" not in err
     assert err.startswith("error: ") and err.count("\n") == 1 and err.rstrip().endswith("."), err
-    assert case.fragment in err, err
+    assert case.fragment.replace("{i}", str(inputs)) in err, err
     assert _tree(out) == before, "a refused command must write nothing and leave existing outputs alone"
 
 

@@ -110,10 +110,7 @@ def load_inputs(path: str | Path | None, specs: Sequence[TensorSpec], count: int
             out.append(b"".join(parts))
         return out
     p = Path(path)
-    try:
-        arr = np.load(p, allow_pickle=False)
-    except (OSError, ValueError) as e:
-        raise BadInputError(f"cannot read inputs {p}: {e}") from e
+    arr = read_npy(p)
     if len(specs) != 1:
         raise BadInputError(f"--inputs takes one .npy, but the model has {len(specs)} inputs; give raw samples instead.")
     spec = specs[0]
@@ -242,3 +239,15 @@ def run_bench(project: Project, url: str, samples: Sequence[bytes], *, runs: int
         result.reference = host_reference(project, samples[: len(result.outputs)])
     save(result, json_path, csv_path)
     return result
+
+
+def read_npy(path: str | Path) -> np.ndarray:
+    """The --inputs array; the CLI calls this before building so a bad file is refused in a second, not after."""
+    p = Path(path)
+    if not p.is_file():
+        raise BadInputError(f"inputs file {p} does not exist; pass a .npy array of input samples.")
+    try:
+        return np.load(p, allow_pickle=False)
+    except (OSError, ValueError, EOFError) as e:  # EOFError (empty file) would reach click as an "aborted"
+        raise BadInputError(f"cannot read inputs {p}: it is not a .npy array file ({type(e).__name__}); save the "
+                            "samples with numpy.save.") from e

@@ -18,11 +18,12 @@ import click
               help="Use this packaged (and built) project instead of packaging into a work folder.")
 @click.option("--inputs", "inputs_path", type=click.Path(dir_okay=False, path_type=Path),
               help=".npy of input samples (one, or a batch on axis 0); default: seeded random.")
-@click.option("--samples", default=5, show_default=True, help="How many inputs (random, or the first of --inputs).")
+@click.option("--samples", default=5, show_default=True, type=click.IntRange(min=0),
+              help="How many inputs (random, or the first of --inputs; 0: all of --inputs).")
 @click.option("--runs", default=5, show_default=True, help="Timed inferences per input (1-64).")
-@click.option("--warmup", default=1, show_default=True, help="Untimed inferences before each input's runs.")
+@click.option("--warmup", default=1, show_default=True, type=click.IntRange(min=0), help="Untimed inferences before each input's runs.")
 @click.option("--seed", default=0, show_default=True, help="Seed of the random inputs.")
-@click.option("--timeout", default=30.0, show_default=True, help="Seconds of device silence that count as a stall.")
+@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0, min_open=True), help="Seconds of device silence that count as a stall.")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path), help="Write docs/bench-json.md.")
 @click.option("--csv", "csv_out", type=click.Path(dir_okay=False, path_type=Path), help="One row per inference.")
 @click.option("--force", is_flag=True, help="Overwrite --json/--csv files.")
@@ -30,7 +31,7 @@ import click
 @click.option("--benchmark-binary", type=click.Path(dir_okay=False, path_type=Path),
               help="benchmark_model built for the phone's ABI (android targets; else $EDGEKIT_BENCHMARK_MODEL "
                    "or [benchmark] binary in the target file).")
-@click.option("--rounds", type=int, help="Runs of benchmark_model, one sample each (android targets; default 3).")
+@click.option("--rounds", type=click.IntRange(min=1), help="Runs of benchmark_model, one sample each (android targets; default 3).")
 @click.option("--profile", is_flag=True, help="Also time each op (a -DEK_PROFILE_OPS build; with --port the flashed "
               "firmware must be one) and print a per-layer table: count, share, MACs per instruction/cycle.")
 @click.option("--kernels", "--variant", "variant", type=click.Choice(["auto", "portable", "dsp"]), default="auto",
@@ -66,6 +67,13 @@ def command(model: Path, target_ref: str, port: str | None, emulate: bool, proje
         raise BadInputError(f"target {target_ref} is neither cortex-m nor android.")
     if bool(port) == bool(emulate):
         raise BadInputError("give exactly one of --port DEVICE (a flashed board) or --emulate (QEMU).")
+    if samples == 0 and inputs_path is None:
+        # 0 means "every sample of --inputs"; with random inputs it would bench nothing and compare nothing
+        raise BadInputError("--samples 0 means every sample of --inputs; give --inputs FILE.npy or a count >= 1.")
+    if inputs_path is not None:
+        from edgekit.bench.serial_bench import read_npy
+
+        read_npy(inputs_path)  # refuse a bad file before packaging and building
     from edgekit.bench.cli_serial import bench_serial_cli
 
     bench_serial_cli(model, fw, port=port, emulate=emulate, project_dir=project_dir, inputs_path=inputs_path,
