@@ -350,3 +350,16 @@ def test_commands_that_do_not_train_do_not_import_tensorflow(inputs: Path, tmp_p
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert "heavy: []" in r.stdout, r.stdout
+
+
+def test_eof_error_is_bad_input_not_ctrl_c(inputs: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """click turns EOFError into Abort (as Ctrl-C); edgekit reports it as a file that ended early, exit 2."""
+    import edgekit.converters.tflite_reader as reader
+
+    def truncated(path: object) -> None:
+        raise EOFError("no data left in file")
+
+    monkeypatch.setattr(reader, "read_model", truncated)
+    code, _, err = _run(["check", str(inputs / "good.tflite"), "-t", "mps2-an386"], capsys)
+    assert code == 2 and "error: a file ended before its data did (no data left in file)" in err, err

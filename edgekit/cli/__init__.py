@@ -82,8 +82,15 @@ def main(argv: list[str] | None = None) -> None:
             raise
         click.echo(f"error: {e}", err=True)
         sys.exit(e.exit_code)
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
+    except click.exceptions.Abort as e:
+        # click turns EOFError into Abort as it does Ctrl-C: a file that ended early is bad input, not a Ctrl-C
+        if isinstance(e.__cause__, EOFError):
+            if debug:
+                raise e.__cause__ from None
+            click.echo(f"error: a file ended before its data did ({e.__cause__ or 'EOFError'}); check the input "
+                       "files, or rerun with --debug for the traceback.", err=True)
+            sys.exit(2)
+        click.echo("interrupted", err=True)
         sys.exit(130)
     except click.ClickException as e:
         e.show()
