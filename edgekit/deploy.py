@@ -76,10 +76,14 @@ class Stage:
 
 def load_project(path: str | Path) -> Project:
     p = Path(path)
-    doc = read_toml(p, f"project file {p} does not exist.", f"project file {p}")
+    doc = read_toml(p, f"project file {p} does not exist; pass a project TOML such as examples/digits/edgekit.toml.",
+                    f"project file {p}")
     for name, body in doc.items():
         if name not in SECTIONS:
-            raise BadInputError(f"{p}: unknown section [{name}]; known: {', '.join(sorted(SECTIONS))}.")
+            # a top-level key (a target file's `inherit = ...`) is not a section: say which it is
+            kind = f"section [{name}]" if isinstance(body, dict) else f"top-level key '{name}'"
+            raise BadInputError(f"{p}: unknown {kind}; a project file has only the sections "
+                                f"{', '.join(f'[{n}]' for n in sorted(SECTIONS))}.")
         if not isinstance(body, dict):
             raise BadInputError(f"{p}: '{name}' must be a [{name}] table.")
         for key in body:
