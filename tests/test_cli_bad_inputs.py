@@ -114,6 +114,7 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (d / "module").mkdir()  # an Android module where a firmware project is expected
     (d / "module" / "edgekit-module.json").write_text("{}")
     (d / "empty-dir").mkdir()
+    assert main_quiet(["package", str(d / "good.tflite"), "-t", "mps2-an386", "-o", str(d / "fw")]) == 0
     return d
 
 
@@ -217,6 +218,9 @@ def _cases() -> list[Case]:
             ("tflite", "{i}/good.tflite", "is a file, but this command takes a firmware project folder"),
             ("android-module", "{i}/module", "is an Android library module, not a Cortex-M firmware project"),
         )),
+        Case("flash-pyocd-on-qemu-board", ("flash", "{i}/fw", "--runner", "pyocd", "--dry-run"),
+             "has no [flash] pyocd_target, which pyocd needs; set it in a target file that inherits this one, or use "
+             "the target's own runner (--runner qemu)"),
         # options of the other kind of target are refused by name, not ignored
         Case("bench-android-emulate", (*good["bench-android"], "--emulate", "--runs", "3"),
              "--emulate, --runs apply to Cortex-M targets only, and android-arm64 is an Android target"),
@@ -241,6 +245,18 @@ def _cases() -> list[Case]:
 CASES = _cases()
 # `edgekit check` on a Cortex-M target refuses, with the generator's own sentence, the models generate/package refuse
 CHECK_GAPS = {f"check-{m}" for m in NO_C}
+
+
+def main_quiet(argv: list[str]) -> int:
+    import contextlib
+    import io
+
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        try:
+            main(argv)
+        except SystemExit as e:
+            return int(e.code or 0)
+    return 0
 
 
 def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:

@@ -15,7 +15,9 @@ class OpenocdRunner(Runner):
     def _common(self) -> list[str]:
         cfg = self.project.target.openocd_config
         if not cfg:
-            raise TargetError(f"target {self.project.target.id} has no [flash] openocd_config; openocd needs one.")
+            raise TargetError(f"target {self.project.target.id} has no [flash] openocd_config, which openocd needs; "
+                              "set it in a target file that inherits this one, or use the target's own runner "
+                              f"(--runner {self.project.target.runner}).")
         args: list[str] = []
         for f in cfg:
             args += ["-f", f]

@@ -15,7 +15,9 @@ class PyocdRunner(Runner):
     def _common(self) -> list[str]:
         t = self.project.target.pyocd_target
         if not t:
-            raise TargetError(f"target {self.project.target.id} has no [flash] pyocd_target; pyocd needs one.")
+            raise TargetError(f"target {self.project.target.id} has no [flash] pyocd_target, which pyocd needs; "
+                              "set it in a target file that inherits this one, or use the target's own runner "
+                              f"(--runner {self.project.target.runner}).")
         args = ["--target", t]
         if self.opts.get("probe"):
             args += ["--uid", str(self.opts["probe"])]
