@@ -379,3 +379,74 @@ def test_eof_error_is_bad_input_not_ctrl_c(inputs: Path, monkeypatch: pytest.Mon
     monkeypatch.setattr(reader, "read_model", truncated)
     code, _, err = _run(["check", str(inputs / "good.tflite"), "-t", "mps2-an386"], capsys)
     assert code == 2 and "error: a file ended before its data did (no data left in file)" in err, err
+
+
+# ---------------------------------------------------------------------------------------------- Ctrl-C
+
+
+def _group(pgid: int) -> list[str]:
+    """Command lines of the live (non-zombie) processes in process group ``pgid``."""
+    found = []
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat_file.read_text().rsplit(")", 1)[1].split()
+            cmd = (stat_file.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if fields[0] != "Z" and int(fields[2]) == pgid:
+            found.append(cmd)
+    return found
+
+
+def _interrupt(argv: list[str], tmp: Path, ready, whole_group: bool) -> tuple[int, str]:  # noqa: ANN001
+    """Run edgekit in its own session, wait until ``ready(children)`` holds, press Ctrl-C (SIGINT to the
+    process group, as a terminal does, or to edgekit alone), and return its exit code and stderr."""
+    import signal
+    import time
+
+    env = {**os.environ, "TMPDIR": str(tmp)}
+    p = subprocess.Popen([sys.executable, "-m", "edgekit", *argv], env=env, start_new_session=True,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline = time.monotonic() + 120
+    while not ready(_group(p.pid)):
+        assert p.poll() is None and time.monotonic() < deadline, "the command ended before the moment to interrupt"
+        time.sleep(0.02)
+    (os.killpg if whole_group else os.kill)(p.pid, signal.SIGINT)
+    _, err = p.communicate(timeout=60)
+    time.sleep(0.5)  # let the kernel reap what edgekit killed
+    assert _group(p.pid) == [], "a process edgekit started outlived it"
+    return p.returncode, err
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_ctrl_c_during_verify_leaves_no_temp_dir(inputs: Path, tmp_path: Path) -> None:
+    import shutil
+
+    if shutil.which("gcc") is None:
+        pytest.skip("host gcc is not installed")
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    code, err = _interrupt(["verify", str(inputs / "good.tflite")], tmp,
+                           lambda procs: any("gcc" in c for c in procs), whole_group=True)
+    assert code == 130 and err.strip().endswith("interrupted"), err
+    assert "Traceback" not in err
+    assert not [p.name for p in tmp.iterdir()], "verify's work folder must be removed on Ctrl-C"
+
+
+@pytest.mark.qemu
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_ctrl_c_during_bench_emulate_stops_qemu(inputs: Path, tmp_path: Path) -> None:
+    import shutil
+
+    if shutil.which("qemu-system-arm") is None or shutil.which("arm-none-eabi-gcc") is None:
+        pytest.skip("qemu-system-arm / arm-none-eabi-gcc are not installed")
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    # SIGINT to edgekit alone (not to QEMU): edgekit itself must stop the emulator and remove its work folder
+    code, err = _interrupt(["bench", str(inputs / "good.tflite"), "-t", "mps2-an386", "--emulate", "--samples", "64",
+                            "--runs", "64"], tmp, lambda procs: any("qemu-system-arm" in c for c in procs),
+                           whole_group=False)
+    assert code == 130 and err.strip().endswith("interrupted"), err
+    assert "Traceback" not in err
+    assert not [p.name for p in tmp.iterdir()], "bench's work folder must be removed on Ctrl-C"
