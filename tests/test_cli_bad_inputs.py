@@ -136,7 +136,8 @@ COMMANDS: dict[str, list[str]] = {
 }
 CORTEX_M = ("check", "generate", "verify", "package", "bench")
 ALL = tuple(COMMANDS)
-TARGETED = ("check", "generate", "package", "bench")
+TARGETED = ("check", "generate", "package", "bench", "verify-targeted")
+COMMANDS["verify-targeted"] = ["verify", "{m}", "-t", "{t}", "--keep", "{o}/keep"]
 
 # bad model file -> (commands, message fragment)
 NOT_A_MODEL = {
@@ -226,6 +227,8 @@ def _cases() -> list[Case]:
              "--emulate, --runs apply to Cortex-M targets only, and android-arm64 is an Android target"),
         Case("bench-cortex-m-rounds", (*good["bench"], "--rounds", "3"),
              "--rounds applies to Android targets only, and mps2-an386 is a Cortex-M target"),
+        Case("verify-android-target", ("verify", "{i}/good.tflite", "-t", "android-arm64"),
+             "android-arm64 is an Android target, which runs the .tflite with LiteRT, not generated C"),
         Case("bench-json-stdout", ("bench", "{i}/good.tflite", "-t", "mps2-an386", "--emulate", "--json", "-"),
              "bench --json needs a file name (its tables go to stdout)"),
         Case("bench-samples-0-random", (*good["bench"], "--samples", "0"), "--samples 0 means every sample of --inputs"),

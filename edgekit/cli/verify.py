@@ -16,13 +16,17 @@ import click
 @click.option("--samples", "--inputs", "n_inputs", default=20, show_default=True, type=click.IntRange(0, 100000),
               help="Random inputs (the two extremes are always added); --samples as in `edgekit bench`.")
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed of the random inputs.")
-@click.option("--kernels", "--variant", "variant", type=click.Choice(["portable", "dsp"]), default="portable",
+@click.option("--target", "-t", "target_ref", default=None,
+              help="Target id or TOML file: verify the kernels `generate`/`package --target` pick for it.")
+@click.option("--kernels", "--variant", "variant", type=click.Choice(["auto", "portable", "dsp"]), default="auto",
               show_default=True,
-              help="Kernel variant to verify (the DSP kernels run on the host through an ACLE emulation).")
+              help="Kernel variant to verify (the DSP kernels run on the host through an ACLE emulation); auto: "
+              "the target's (DSP when its core has the extension), portable without --target.")
 @click.option("--keep", "keep_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Keep the generated C, harness and binaries in this folder (new or empty unless --force).")
 @click.option("--force", is_flag=True, help="Reuse a --keep folder that already has files in it.")
-def command(model: Path, n_inputs: int, seed: int, variant: str, keep_dir: Path | None, force: bool) -> None:
+def command(model: Path, n_inputs: int, seed: int, target_ref: str | None, variant: str, keep_dir: Path | None,
+            force: bool) -> None:
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
     from rich.table import Table
@@ -34,6 +38,23 @@ def command(model: Path, n_inputs: int, seed: int, variant: str, keep_dir: Path 
         # verify writes gen/, build/ and the sample files into it: never over a user's files unasked
         raise OutputExistsError(f"{keep_dir} already has files in it; pass --force to reuse it for --keep or "
                                 "choose a new folder.")
+
+    cpu_dsp = False
+    if target_ref is not None:
+        from edgekit.analysis.budget import target_facts
+        from edgekit.errors import BadInputError
+        from edgekit.package.target_info import _get
+        from edgekit.targets import load_target
+
+        target = load_target(target_ref)
+        if str(_get(target, "kind", "cortex-m")) == "android":
+            raise BadInputError(f"{target_ref} is an Android target, which runs the .tflite with LiteRT, not generated "
+                                f"C; measure it with 'edgekit bench {model} --target {target_ref}'.")
+        cpu_dsp = bool(getattr(target_facts(target), "dsp", False))
+    if variant == "auto":
+        from edgekit.converters.c_codegen.dsp import resolve_variant
+
+        variant = resolve_variant(variant, cpu_dsp)
 
     console = Console(highlight=False, stderr=False)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console,
