@@ -58,7 +58,7 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--debug", is_flag=True, help="Show tracebacks and log every external command.")
+@click.option("--debug", is_flag=True, help="Show tracebacks and log every external command (also accepted after the subcommand).")
 @click.version_option(package_name="edgekit")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
