@@ -457,10 +457,40 @@ def stage_report(ctx: DeployContext) -> None:
         table.add_row("  of which arena", f"{build['arena_bytes']:,} B", "")
     if ctx.console is not None:
         ctx.console.print(table)
+    plots = _report_plots(ctx)
     doc = {k: ctx.results.get(k) for k in ("eval", "check", "build", "run")}
     doc["bench"] = {k: bench.get(k) for k in ("units", "latency_us", bench.get("units", ""), "outputs_match")} if bench else None
+    doc["plots"] = {name: str(path) for name, path in plots.items()}
     write_text_atomic(ctx.project.out / "report.json", json.dumps(doc, indent=2, default=str))
+    ctx.artifacts.update(plots)
     ctx.say(f"report: {ctx.project.out / 'report.json'}")
+    for name, path in plots.items():
+        ctx.say(f"report: {path} ({_PLOT_WHAT[name]})")
+
+
+_PLOT_WHAT = {"arena_plot": "arena use over the op sequence",
+              "optimize_plot": "accuracy, non-zero weights and distinct values after each compression step"}
+
+
+def _report_plots(ctx: DeployContext) -> dict[str, Path]:
+    """arena.png (edgekit check --plot's picture) and, when the recipe ran, optimize.png."""
+    from edgekit.analysis.budget import assess
+    from edgekit.analysis.plot import plot_arena
+    from edgekit.converters.tflite_reader import read_model
+    from edgekit.fileio import write_bytes_atomic
+
+    _fw_target(ctx)
+    out = ctx.project.out
+    plots = {"arena_plot": write_bytes_atomic(out / "arena.png",
+                                              plot_arena(assess(read_model(ctx.artifacts["tflite"]),
+                                                                ctx.cache["target"])))}
+    if ctx.results.get("optimize"):
+        from edgekit.compress.plot import write_steps_plot
+        from edgekit.compress.report import CompressReport
+
+        plots["optimize_plot"] = write_steps_plot(CompressReport.from_dict(ctx.results["optimize"]),
+                                                  out / "optimize.png")
+    return plots
 
 
 STAGES += [

@@ -37,13 +37,15 @@ if TYPE_CHECKING:
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Compressed model [MODEL.compressed.keras, .h5 after QAT].")
 @click.option("--report", "report_path", type=click.Path(path_type=Path), help="Report JSON [OUTPUT-stem.report.json].")
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also draw accuracy, parameters, non-zero weights and distinct values after each step (PNG).")
 @click.option("--dry-run", is_flag=True, help="Only check recipe, data and the model's compatibility; train nothing.")
 @click.option("--force", is_flag=True, help="Overwrite existing outputs.")
 @click.option("--no-progress", is_flag=True, help="No progress bars (logs, CI).")
 def command(model: Path, data_spec: str, recipe_path: Path | None, prune: float | None, m_by_n: str | None,
             cluster: int | None, cluster_init: str, student: str | None, temperature: float, alpha: float,
             quantize: str | None, epochs: int | None, batch_size: int, learning_rate: float, seed: int,
-            output: Path | None, report_path: Path | None, dry_run: bool, force: bool, no_progress: bool) -> None:
+            output: Path | None, report_path: Path | None, plot_path: Path | None, dry_run: bool, force: bool, no_progress: bool) -> None:
     """Compress a tf_keras MODEL with a recipe: prune, cluster, distil, QAT, in order."""
     from edgekit.compress.data import load_data
     from edgekit.compress.recipe import load_recipe, recipe_from_flags
@@ -64,9 +66,15 @@ def command(model: Path, data_spec: str, recipe_path: Path | None, prune: float 
     if ends_in_qat and output.suffix != ".h5":
         raise BadInputError(f"a QAT model only reloads from HDF5; name the output {output.with_suffix('.h5')}.")
     report_path = report_path or output.with_name(output.stem + ".report.json")
+    if plot_path is not None:
+        from edgekit.compress.plot import check_png_path
+
+        check_png_path(plot_path)
     if not dry_run:
         check_writable(output, force)
         check_writable(report_path, force)
+        if plot_path is not None:
+            check_writable(plot_path, force)
     if not model.exists():
         raise BadInputError(f"model {model} does not exist.")
     data = load_data(data_spec)
@@ -98,7 +106,12 @@ def command(model: Path, data_spec: str, recipe_path: Path | None, prune: float 
     save_keras_model(compressed, output, force=force)
     write_text_atomic(report_path, report.to_json(), force=True)
     render(report, console)
-    console.print(f"wrote {output} and {report_path}")
+    if plot_path is not None:
+        from edgekit.compress.plot import write_steps_plot
+
+        write_steps_plot(report, plot_path, force=True)
+    written = [str(p) for p in (output, report_path, plot_path) if p is not None]
+    console.print(f"wrote {', '.join(written[:-1])} and {written[-1]}")
 
 
 def _print_plan(console: Console, recipe: Recipe, found: ScanReport, data: Dataset) -> None:

@@ -53,6 +53,36 @@ class CompressReport:
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2)
 
+    @classmethod
+    def from_dict(cls, doc: dict[str, Any]) -> CompressReport:
+        """The inverse of ``to_dict`` (a compress_report.json read back, e.g. by a reused deploy stage)."""
+        steps = tuple(StepReport(**{**s, "layers": tuple(LayerStats(**ls) for ls in s["layers"]),
+                                    "extra": dict(s.get("extra", {}))}) for s in doc["steps"])
+        return cls(model=doc["model"], data=doc["data"], recipe=doc["recipe"], steps=steps,
+                   scan=tuple(doc.get("scan", ())))
+
+
+def nonzero_weights(step: StepReport) -> int:
+    """Kernel weights that are not exactly zero after the step (what pruning removes)."""
+    return sum(round(ls.params * (1.0 - ls.sparsity)) for ls in step.layers)
+
+
+def unique_weights(step: StepReport) -> int:
+    """Distinct kernel values summed over layers (what clustering shrinks: about clusters x layers)."""
+    return sum(ls.unique_values for ls in step.layers)
+
+
+def weight_bytes(tflite: bytes) -> tuple[int, int]:
+    """(raw, zlib -9) bytes of a .tflite's constant buffers: the second shows what zeros and shared values buy
+    once a device (or an OTA update) stores the weights compressed."""
+    import zlib
+
+    from edgekit.converters.tflite_reader import parse_model
+
+    model = parse_model(tflite)
+    raw = b"".join(t.data for t in model.tensors if t.data is not None)
+    return len(raw), len(zlib.compress(raw, 9))
+
 
 def layer_stats(model: Any) -> tuple[LayerStats, ...]:
     """Kernel statistics per layer with weights, looking through TF-MOT wrappers to the user's layer."""
