@@ -288,6 +288,12 @@ def _parse(buf: _Buf, name: str) -> Model:
     operators = tuple(
         _operator(buf, t, i, codes, len(tensors)) for i, t in enumerate(sg.tables(10, "operators"))
     )
+    for op in operators:
+        for pos in _RANK4_INPUTS.get(op.op, ()):
+            shape = tensors[op.inputs[pos]].shape
+            if len(shape) != 4:
+                raise ModelFormatError(f"op {op.index} ({op.op}) input {pos} has shape {list(shape)}, but the op "
+                                       "needs a 4-D tensor; the file is corrupt.")
     model = Model(
         name=name,
         tensors=tensors,
@@ -409,6 +415,12 @@ _REQUIRED_INPUTS: dict[str, int] = {
     "CONV_2D": 2, "DEPTHWISE_CONV_2D": 2, "FULLY_CONNECTED": 2, "TRANSPOSE_CONV": 3, "ADD": 2, "SUB": 2, "MUL": 2,
     "AVERAGE_POOL_2D": 1, "MAX_POOL_2D": 1, "SOFTMAX": 1, "RESHAPE": 1, "QUANTIZE": 1, "DEQUANTIZE": 1,
     "LOGISTIC": 1, "TANH": 1, "RELU": 1, "RELU6": 1, "MEAN": 2, "PAD": 2, "CONCATENATION": 1,
+}
+
+
+# Inputs TFLite's kernels require to be 4-D (NHWC activations, OHWI / 1HWC filters); later code indexes them so.
+_RANK4_INPUTS: dict[str, tuple[int, ...]] = {
+    "CONV_2D": (0, 1), "DEPTHWISE_CONV_2D": (0, 1), "AVERAGE_POOL_2D": (0,), "MAX_POOL_2D": (0,),
 }
 
 

@@ -74,6 +74,8 @@ def _corrupt(what: str) -> bytes:
         ops[0].options[1].strideH = 0
     elif what == "unquantized-weights":
         tensors[9].scale = None
+    elif what == "rank-0-input":
+        tensors[3].shape = ()  # conv/out, the depthwise conv's input
     elif what == "missing-input":
         ops[3] = Op("FULLY_CONNECTED", (8,), (11,), ops[3].options)
     return tm.build(tensors, ops, (0,), (12,))
@@ -84,6 +86,7 @@ CORRUPT = {
     "zero-dim": "op 4 (SOFTMAX) has tensor 12 'probs' with a zero dimension [0, 10]",
     "stride-0": "op 0 (CONV_2D) has stride_h = 0; it must be at least 1",
     "unquantized-weights": "op 3 (FULLY_CONNECTED) has int8 tensor 9 'fc/weights' without quantization parameters",
+    "rank-0-input": "op 1 (DEPTHWISE_CONV_2D) input 0 has shape [], but the op needs a 4-D tensor",
     "missing-input": "op 3 (FULLY_CONNECTED) has no input 1, which the op requires; the file is corrupt",
 }
 
