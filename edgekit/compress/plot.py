@@ -16,6 +16,8 @@ from typing import Any
 from edgekit.compress.report import CompressReport, nonzero_weights, unique_weights
 from edgekit.errors import BadInputError
 
+MARKERS = ("o", "s", "D", "^", "v", "P", "X", "*")
+
 
 @dataclass(frozen=True)
 class SizePoint:
@@ -98,19 +100,21 @@ def plot_accuracy_vs_size(points: tuple[SizePoint, ...], title: str, float_accur
     cmap = plt.get_cmap("tab10")
     for ax, (xlabel, sizes) in zip(axes[0], panels, strict=True):
         for i, (p, size) in enumerate(zip(points, sizes, strict=True)):
-            ax.scatter(size / 1024, p.accuracy * 100, s=60, color=cmap(i % 10), zorder=3)
+            # a marker shape per model as well as a colour: models of equal size and accuracy stay visible
+            ax.scatter(size / 1024, p.accuracy * 100, s=70, color=cmap(i % 10), marker=MARKERS[i % len(MARKERS)],
+                       edgecolors="black", linewidths=0.5, alpha=0.85, zorder=3)
             # alternate label sides so neighbouring points' names do not overlap
             ax.annotate(p.label, (size / 1024, p.accuracy * 100), textcoords="offset points",
                         xytext=(8, 6 if i % 2 == 0 else -12), fontsize=9)
-        if float_accuracy is not None:
-            ax.axhline(float_accuracy * 100, color="grey", linestyle="--", linewidth=1)
-            ax.text(ax.get_xlim()[0], float_accuracy * 100, " float model (Keras)", va="bottom", fontsize=8,
-                    color="grey")
         ax.set_xlabel(xlabel)
         ax.grid(True, alpha=0.3)
         lo, hi = min(sizes) / 1024, max(sizes) / 1024
         pad = max((hi - lo) * 0.25, 1.0)
         ax.set_xlim(max(lo - pad * 0.4, 0), hi + pad)  # room on the right for labels
+        if float_accuracy is not None:
+            ax.axhline(float_accuracy * 100, color="grey", linestyle="--", linewidth=1)
+            ax.text(ax.get_xlim()[0], float_accuracy * 100, f" float model (Keras): {float_accuracy:.2%}",
+                    va="bottom", fontsize=8, color="grey")
     axes[0][0].set_ylabel("int8 validation accuracy (%)")
     fig.suptitle(title)
     fig.tight_layout()
