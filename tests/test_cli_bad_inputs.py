@@ -109,6 +109,7 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "unknown-key.toml": b'id = "mine"\ninherit = "mps2-an386"\nflavour = "x"\n',
         "unknown-budget-key.toml": b'id = "mine"\ninherit = "mps2-an386"\n[budget]\nram_byts = 1000\n',
         "samples.npy": b"",
+        "phone.toml": b'id = "phone"\ninherit = "android-arm64"\n[benchmark]\nthreadz = 2\n',
     }
     files.update({f"corrupt-{k}.tflite": _corrupt(k) for k in CORRUPT})
     for name, data in files.items():
@@ -197,6 +198,9 @@ def _cases() -> list[Case]:
         ):
             cases.append(Case(f"{c}-target-{Path(target).name}", tuple(a.replace("{t}", target) for a in good[c]),
                               fragment))
+    for c in ("package-android", "bench-android"):
+        argv = tuple("{i}/phone.toml" if a == "android-arm64" else a for a in good[c])
+        cases.append(Case(f"{c}-target-unknown-key", argv, "phone.toml: unknown key 'benchmark.threadz'"))
     exists = "already exists; pass --force to overwrite it or choose another path"
     for c, out in (("check", "report.json"), ("generate", "gen"), ("package", "fw"), ("package-android", "module"),
                    ("bench", "bench.json"), ("bench-android", "phone.json"), ("eval", "eval.json")):
