@@ -186,6 +186,8 @@ def _cases() -> list[Case]:
         cases.append(Case(f"generate-corrupt-{what}",
                           tuple(a.replace("{m}", f"{{i}}/corrupt-{what}.tflite") for a in COMMANDS["generate"]),
                           fragment))
+    cases.append(Case("eval-keras-missing", ("eval", "{i}/good.tflite", "--data", DATA, "--keras", "{i}/nope.keras"),
+                      "Keras model {i}/nope.keras does not exist; pass the .keras/.h5 file"))
     cases.append(Case("eval-custom", tuple(a.replace("{m}", "{i}/custom.tflite") for a in COMMANDS["eval"]),
                       "unresolved custom op: MyMagicOp"))
     good = {c: tuple(a.replace("{m}", "{i}/good.tflite") for a in COMMANDS[c]) for c in COMMANDS}

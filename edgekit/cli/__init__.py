@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import sys
 
 import click
@@ -70,6 +71,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
 def main(argv: list[str] | None = None) -> None:
     """Entry point: EdgekitError becomes one sentence on stderr and its exit code; --debug keeps the traceback."""
     args = sys.argv[1:] if argv is None else argv
+    # TensorFlow's C++ INFO/WARNING lines (CPU feature guard, ...) are noise for a CLI user; set before any import
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     debug = "--debug" in args
     if debug:
         # Users type `edgekit check m.tflite --debug` as often as `edgekit --debug check ...`: accept both by

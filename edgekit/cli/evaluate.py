@@ -35,7 +35,10 @@ def command(model: Path, data_spec: str, keras_path: Path | None, no_keras: bool
         raise BadInputError(f"model {model} does not exist; pass the path of a .tflite file.")
     to_stdout = json_path is not None and str(json_path) == "-"
     if json_path is not None and not to_stdout:
-        check_writable(json_path, force)  # before the (slow) evaluation, as every other command does
+        check_writable(json_path, force)
+    if keras_path is not None and not keras_path.exists():  # before LiteRT runs and TensorFlow loads
+        raise BadInputError(f"Keras model {keras_path} does not exist; pass the .keras/.h5 file the .tflite came "
+                            "from, or --no-keras.")  # before the (slow) evaluation, as every other command does
     try:
         host = HostModel(model)
     except ModelFormatError:
