@@ -212,6 +212,7 @@ def _cases() -> list[Case]:
     # unwritable: a file where a folder must go (portable; root ignores permission bits)
     blocked = "is a file, not a folder; choose another location"
     for c, option in (("check", "--json"), ("generate", "-o"), ("package", "-o"), ("package-android", "-o"),
+                      ("verify", "--keep"),
                       ("bench", "--json"), ("bench-android", "--json"), ("eval", "--json")):
         argv = list(good[c])
         k = argv.index(option) + 1

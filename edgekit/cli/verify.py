@@ -38,6 +38,10 @@ def command(model: Path, n_inputs: int, seed: int, target_ref: str | None, varia
         # verify writes gen/, build/ and the sample files into it: never over a user's files unasked
         raise OutputExistsError(f"{keep_dir} already has files in it; pass --force to reuse it for --keep or "
                                 "choose a new folder.")
+    if keep_dir is not None and not keep_dir.exists():
+        from edgekit.fileio import check_writable
+
+        check_writable(keep_dir, force=False)  # a file in the way or a read-only parent: one sentence, now
 
     cpu_dsp = False
     if target_ref is not None:
