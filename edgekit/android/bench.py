@@ -309,7 +309,9 @@ def _tool_failure(i: int, rc: int, parsed: benchmark_output.BenchmarkOutput, tex
     hint = ""
     if "exec format" in why.lower() or "not executable" in why.lower():
         hint = f" The binary does not match the device's ABI: use the android_aarch64 build ({BENCHMARK_MODEL_URL})."
-    return f"benchmark_model failed in round {i} (exit code {rc}): {why}.{hint}"
+    if "unresolved custom op" in why.lower():
+        hint = " The stock benchmark_model has no implementation of the model's custom op: build one that links it."
+    return f"benchmark_model failed in round {i} (exit code {rc}): {why.rstrip('.')}.{hint}"
 
 
 def _summarize(
