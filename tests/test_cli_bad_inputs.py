@@ -463,3 +463,21 @@ def test_ctrl_c_during_bench_emulate_stops_qemu(inputs: Path, tmp_path: Path) ->
     assert code == 130 and err.strip().endswith("interrupted"), err
     assert "Traceback" not in err
     assert not [p.name for p in tmp.iterdir()], "bench's work folder must be removed on Ctrl-C"
+
+
+@pytest.mark.parametrize(("argv", "tool"), [
+    (["build", "{i}/fw"], "was not found on PATH; install"),
+    (["verify", "{i}/good.tflite"], "gcc was not found on PATH; install gcc"),
+    (["bench", "{i}/good.tflite", "-t", "mps2-an386", "--emulate"], "was not found on PATH; install"),
+], ids=["build", "verify", "bench-emulate"])
+def test_missing_toolchain_is_one_sentence(argv: list[str], tool: str, inputs: Path, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # an empty folder: no make, gcc, arm-none-eabi-gcc or QEMU
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where edgekit's work folders would be made
+    code, _, err = _run([a.replace("{i}", str(inputs)) for a in argv], capsys)
+    assert code == 2 and tool in err and "Traceback" not in err, err
+    assert err.strip().startswith("error: ") and err.rstrip().endswith("."), err
+    assert [p.name for p in tmp_path.iterdir()] == [], "no work folder may be left behind"

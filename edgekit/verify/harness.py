@@ -86,7 +86,7 @@ int main(int argc, char **argv)
 
 def build_host(gen_dir: Path, build_dir: Path, cc: str = "gcc") -> Path:
     """Compile the generated folder plus the harness into ``build_dir/harness``; warnings are errors."""
-    tool = proc.require_tool(cc, "install gcc (Debian: apt-get install gcc) to verify generated C on the host")
+    tool = proc.require_tool(cc, "install gcc (Debian: apt-get install gcc) to verify generated C on the host.")
     build_dir.mkdir(parents=True, exist_ok=True)
     harness = build_dir / "ek_harness.c"
     harness.write_text(HARNESS_C, encoding="utf-8")
