@@ -24,7 +24,7 @@ import click
 @click.option("--warmup", default=1, show_default=True, type=click.IntRange(min=0), help="Untimed inferences before each input's runs.")
 @click.option("--seed", default=0, show_default=True, help="Seed of the random inputs.")
 @click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0, min_open=True), help="Seconds of device silence that count as a stall.")
-@click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path), help="Write docs/bench-json.md.")
+@click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path), help="Write the results as JSON (schema: docs/bench-json.md).")
 @click.option("--csv", "csv_out", type=click.Path(dir_okay=False, path_type=Path), help="One row per inference.")
 @click.option("--force", is_flag=True, help="Overwrite --json/--csv files.")
 @click.option("--serial", "--device", "adb_serial", help="adb device serial (android targets).")
