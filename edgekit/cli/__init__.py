@@ -95,8 +95,13 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(2)
         click.echo("interrupted", err=True)
         sys.exit(130)
+    except click.UsageError as e:
+        # one sentence, like every other error: what was wrong, and where the usage is
+        where = e.ctx.command_path if e.ctx is not None else "edgekit"
+        click.echo(f"error: {e.format_message().rstrip('.')}; see '{where} --help'.", err=True)
+        sys.exit(2)
     except click.ClickException as e:
-        e.show()
+        click.echo(f"error: {e.format_message()}", err=True)
         sys.exit(2)
     except OSError as e:
         # A safety net for file-system and device errors no stage turned into an EdgekitError.
