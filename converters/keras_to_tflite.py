@@ -6,7 +6,6 @@ an int8 request that leaves float ops behind is refused with the list of those o
 
 from __future__ import annotations
 
-import os
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -76,8 +75,9 @@ def convert(model: Any, *, mode: str = "int8", io: str = "int8", x_train: np.nda
         raise BadInputError(f"conversion mode '{mode}' is unknown; use one of {', '.join(MODES)}.")
     if io not in IO_TYPES:
         raise BadInputError(f"model I/O type '{io}' is unknown; use one of {', '.join(IO_TYPES)}.")
-    os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
-    import tensorflow as tf
+    from edgekit.tfenv import import_tensorflow
+
+    tf = import_tensorflow()
 
     from edgekit.compress import tfmot_adapter as tfmot
 

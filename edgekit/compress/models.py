@@ -41,6 +41,9 @@ def keras_version_of(path: Path) -> str | None:
 
 
 def check_not_keras3(model: Any, where: str = "the model") -> None:
+    from edgekit.tfenv import import_tensorflow
+
+    import_tensorflow()
     import tf_keras
 
     if not isinstance(model, tf_keras.Model):

@@ -6,15 +6,13 @@ needs is here, so a TF-MOT upgrade is fixed in one file. Importing this module i
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+from edgekit.tfenv import import_tensorflow
 
-import tensorflow as tf  # noqa: E402
+tf = import_tensorflow()
 import tensorflow_model_optimization as tfmot  # noqa: E402
 import tf_keras as keras  # noqa: E402
 from tensorflow_model_optimization.python.core.clustering.keras.clustering_registry import (  # noqa: E402
