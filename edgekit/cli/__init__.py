@@ -75,6 +75,7 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     debug = "--debug" in args
     if debug:
+        os.environ["EDGEKIT_DEBUG"] = "1"  # edgekit.tfenv then shows TensorFlow's start-up log too
         # Users type `edgekit check m.tflite --debug` as often as `edgekit --debug check ...`: accept both by
         # moving the flag to the group, which owns it.
         args = ["--debug", *(a for a in args if a != "--debug")]
