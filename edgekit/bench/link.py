@@ -3,12 +3,14 @@
 Robust against what real serial lines do: garbage bytes (lines are searched for a known prefix, anything
 else is counted and skipped), stalls (an inactivity timeout raises DeviceError), and a device that resets
 (an unsolicited "m-ready" in the middle of a reply raises DeviceReset, after which the caller re-sends its
-state). pyserial's ``serial_for_url`` opens both ``/dev/ttyACM0`` and ``socket://127.0.0.1:PORT``.
+state). pyserial's ``serial_for_url`` opens both ``/dev/ttyACM0`` and ``socket://127.0.0.1:PORT``; only a URL
+is retried while it does not open (QEMU's socket appears a moment after QEMU starts), a device path fails at once.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
 from dataclasses import dataclass, field
@@ -42,7 +44,10 @@ class DeviceLink:
         self.timeout = timeout
         self.stats = LinkStats()
         self._buf = bytearray()
-        deadline = time.monotonic() + connect_timeout
+        if "://" not in url and not os.path.exists(url):
+            # a device path: nothing will create it while we wait (the retry is for QEMU's socket opening)
+            raise EnvironmentError_(f"no serial device at {url}; is the board plugged in? `ls /dev/ttyACM*`")
+        deadline = time.monotonic() + (connect_timeout if "://" in url else 0.0)
         while True:
             try:
                 self._port = serial.serial_for_url(url, baudrate=baudrate, timeout=0.05)
@@ -53,8 +58,9 @@ class DeviceLink:
                     # [Errno 2] No such file ..."): keep the innermost reason only.
                     reasons = re.findall(r"\[Errno -?\d+\] ([^:'\]]+)", str(e))
                     reason = reasons[-1].strip() if reasons else str(e)
+                    retried = f", retried for {connect_timeout:g} s" if "://" in url else ""
                     raise EnvironmentError_(
-                        f"cannot open {url} ({reason}, retried for {connect_timeout:g} s); check that the board "
+                        f"cannot open {url} ({reason}{retried}); check that the board "
                         "is connected and the port name (ls /dev/ttyACM* /dev/ttyUSB*), or pass a pyserial URL "
                         "such as socket://HOST:PORT."
                     ) from e

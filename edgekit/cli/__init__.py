@@ -79,6 +79,9 @@ def main(argv: list[str] | None = None) -> None:
         # Users type `edgekit check m.tflite --debug` as often as `edgekit --debug check ...`: accept both by
         # moving the flag to the group, which owns it.
         args = ["--debug", *(a for a in args if a != "--debug")]
+    from edgekit.proc import Terminated, terminate_as_interrupt
+
+    terminate_as_interrupt()  # a SIGTERM unwinds like Ctrl-C: children stopped, work folders removed
     try:
         cli.main(args=args, prog_name="edgekit", standalone_mode=False)
     except EdgekitError as e:
@@ -94,6 +97,9 @@ def main(argv: list[str] | None = None) -> None:
             click.echo(f"error: a file ended before its data did ({e.__cause__ or 'EOFError'}); check the input "
                        "files, or rerun with --debug for the traceback.", err=True)
             sys.exit(2)
+        if isinstance(e.__cause__, Terminated):
+            click.echo("terminated", err=True)
+            sys.exit(143)
         click.echo("interrupted", err=True)
         sys.exit(130)
     except click.UsageError as e:
@@ -111,6 +117,9 @@ def main(argv: list[str] | None = None) -> None:
         where = f" ({e.filename})" if e.filename else ""
         click.echo(f"error: {e.strerror or e}{where}; check the path or device, or rerun with --debug.", err=True)
         sys.exit(2)
+    except Terminated:
+        click.echo("terminated", err=True)
+        sys.exit(143)
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)
