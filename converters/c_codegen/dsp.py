@@ -20,7 +20,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 import numpy as np
-from edgekit.converters.c_codegen.quant import activation_range, channel_multipliers, opt, padding, qparams
+from edgekit.converters.c_codegen.ops.conv2d import conv_geometry, conv_quant
+from edgekit.converters.c_codegen.ops.fully_connected import fc_define, fc_quant
+from edgekit.converters.c_codegen.quant import opt
 from edgekit.converters.c_codegen.registry import EmitContext, Emitter, OpEmission
 
 from edgekit.errors import BadInputError
@@ -92,11 +94,9 @@ def interleave_rows(weights: np.ndarray, rows: int) -> np.ndarray:
 
 
 def _conv_pads(model: Model, op: Operator) -> tuple[int, int]:
-    x, w = model.tensor(op.inputs[0]), model.tensor(op.inputs[1])
-    kind = str(opt(op, "padding", "SAME"))
-    pad_h, _ = padding(kind, x.shape[1], w.shape[1], int(opt(op, "stride_h", 1)), int(opt(op, "dilation_h_factor", 1)))
-    pad_w, _ = padding(kind, x.shape[2], w.shape[2], int(opt(op, "stride_w", 1)), int(opt(op, "dilation_w_factor", 1)))
-    return pad_h, pad_w
+    w = model.tensor(op.inputs[1])
+    geometry = conv_geometry(model, op, (w.shape[1], w.shape[2]))
+    return geometry["pad_h"], geometry["pad_w"]
 
 
 def conv_supported(model: Model, op: Operator) -> bool:
@@ -114,22 +114,21 @@ def conv_scratch(model: Model, op: Operator) -> int:
 
 
 def conv_emit(ctx: EmitContext, op: Operator) -> OpEmission:
-    from edgekit.converters.c_codegen.ops.conv2d import conv_geometry, conv_quant
-
     model = ctx.model
     x, w, y = op.inputs[0], op.inputs[1], op.outputs[0]
     wt = model.tensor(w)
     out_c = wt.shape[0]
     k = wt.shape[1] * wt.shape[2] * wt.shape[3]
-    quant, fields = conv_quant(ctx, op, out_c)
+    q = conv_quant(ctx, op, out_c)
     weights = wt.array().astype(np.int64).reshape(out_c, k)
     packed = interleave_rows(weights, 2)
-    bias = _wrap32(_bias(model, op, out_c) + int(fields["input_offset"]) * weights.sum(axis=1))
-    params = ctx.define("ek_conv_params_t", "params", {**conv_geometry(ctx, op, (wt.shape[1], wt.shape[2])), **fields})
+    bias = _wrap32(_bias(model, op, out_c) + q.input_offset * weights.sum(axis=1))
+    geometry = conv_geometry(model, op, (wt.shape[1], wt.shape[2]))
+    params = ctx.define("ek_conv_params_t", "params", {**geometry, **q.fields()})
     wname = _aligned_array(ctx, "int8_t", "dsp_filter", packed)
     bname = _aligned_array(ctx, "int32_t", "dsp_bias", bias)
     call = (
-        f"ek_conv2d_s8_dsp(&ek_ctx, &{params}, {quant}, &{ctx.dims(x)}, {ctx.data(x, 'const int8_t')}, "
+        f"ek_conv2d_s8_dsp(&ek_ctx, &{params}, {q.quant}, &{ctx.dims(x)}, {ctx.data(x, 'const int8_t')}, "
         f"&{ctx.dims(w)}, {wname}, NULL, {bname}, &{ctx.dims(y)}, {ctx.data(y, 'int8_t')})"
     )
     return OpEmission(call=call, comment=f"{wt.shape[1]}x{wt.shape[2]} conv, {out_c} filters, DSP (SMLAD)")
@@ -170,22 +169,20 @@ def dw_pack(weights: np.ndarray) -> np.ndarray:
 
 
 def dw_emit(ctx: EmitContext, op: Operator) -> OpEmission:
-    from edgekit.converters.c_codegen.ops.conv2d import conv_geometry, conv_quant
-
     model = ctx.model
     x, w, y = op.inputs[0], op.inputs[1], op.outputs[0]
     wt = model.tensor(w)
     out_c = wt.shape[3]
     taps = wt.shape[1] * wt.shape[2]
-    quant, fields = conv_quant(ctx, op, out_c)
+    q = conv_quant(ctx, op, out_c)
     weights = wt.array().reshape(taps, out_c)
-    bias = _wrap32(_bias(model, op, out_c) + int(fields["input_offset"]) * weights.astype(np.int64).sum(axis=0))
-    geometry = conv_geometry(ctx, op, (wt.shape[1], wt.shape[2]))
-    params = ctx.define("ek_dw_conv_params_t", "params", {**geometry, "depth_multiplier": 1, **fields})
+    bias = _wrap32(_bias(model, op, out_c) + q.input_offset * weights.astype(np.int64).sum(axis=0))
+    geometry = conv_geometry(model, op, (wt.shape[1], wt.shape[2]))
+    params = ctx.define("ek_dw_conv_params_t", "params", {**geometry, "depth_multiplier": 1, **q.fields()})
     wname = _aligned_array(ctx, "int8_t", "dsp_filter", dw_pack(weights))
     bname = _aligned_array(ctx, "int32_t", "dsp_bias", bias)
     call = (
-        f"ek_depthwise_conv2d_s8_dsp(&ek_ctx, &{params}, {quant}, &{ctx.dims(x)}, {ctx.data(x, 'const int8_t')}, "
+        f"ek_depthwise_conv2d_s8_dsp(&ek_ctx, &{params}, {q.quant}, &{ctx.dims(x)}, {ctx.data(x, 'const int8_t')}, "
         f"&{ctx.dims(w)}, {wname}, NULL, {bname}, &{ctx.dims(y)}, {ctx.data(y, 'int8_t')})"
     )
     return OpEmission(call=call, comment=f"{wt.shape[1]}x{wt.shape[2]} depthwise, DSP (SMLAD over tap pairs)")
@@ -206,37 +203,20 @@ def fc_scratch(model: Model, op: Operator) -> int:
 def fc_emit(ctx: EmitContext, op: Operator) -> OpEmission:
     model = ctx.model
     x, w, y = op.inputs[0], op.inputs[1], op.outputs[0]
-    wt, yt = model.tensor(w), model.tensor(y)
-    units, depth = wt.shape
-    batches = yt.num_elements // units
-    s_in, zp_in = qparams(model, x)
-    s_w, zp_w = qparams(model, w)
-    s_out, zp_out = qparams(model, y)
-    per_channel = len(s_w) > 1
-    mults = channel_multipliers(s_in[0], s_w, s_out[0], units if per_channel else 1)
-    quant = ctx.array("ek_quant_t", "quant", [{"multiplier": m, "shift": e} for m, e in mults], per_line=2)
-    lo, hi = activation_range(opt(op, "fused_activation_function"), yt)
-    in_off = -int(zp_in[0])
-    f_off = 0 if per_channel else -int(zp_w[0])
-    weights = wt.array().astype(np.int64).reshape(units, depth)
+    q = fc_quant(ctx, op)
+    in_off, f_off = q.input_offset, q.filter_offset
+    weights = model.tensor(w).array().astype(np.int64).reshape(q.units, q.depth)
     # sum_d (w + f)(x + i) + b = sum_d w*x + f * sum_d x + [b + i * sum_d w + depth * f * i]   (mod 2^32)
-    bias = _wrap32(_bias(model, op, units) + in_off * weights.sum(axis=1) + depth * f_off * in_off)
+    bias = _wrap32(_bias(model, op, q.units) + in_off * weights.sum(axis=1) + q.depth * f_off * in_off)
     packed = interleave_rows(weights, 4)
-    params = ctx.define("ek_fc_params_t", "params", {
-        "input_offset": in_off, "filter_offset": f_off, "output_offset": int(zp_out[0]),
-        "per_channel": int(per_channel), "act": {"min": lo, "max": hi},
-    })
-    in_dims = ctx.define("ek_dims_t", "in_dims", {"n": batches, "h": 1, "w": 1, "c": depth})
-    w_dims = ctx.define("ek_dims_t", "w_dims", {"n": units, "h": 1, "w": 1, "c": depth})
-    out_dims = ctx.define("ek_dims_t", "out_dims", {"n": batches, "h": 1, "w": 1, "c": units})
+    params, in_dims, w_dims, out_dims = fc_define(ctx, q)
     wname = _aligned_array(ctx, "int8_t", "dsp_filter", packed)
     bname = _aligned_array(ctx, "int32_t", "dsp_bias", bias)
     call = (
-        f"ek_fully_connected_s8_dsp(&ek_ctx, &{params}, {quant}, &{in_dims}, {ctx.data(x, 'const int8_t')}, "
+        f"ek_fully_connected_s8_dsp(&ek_ctx, &{params}, {q.quant}, &{in_dims}, {ctx.data(x, 'const int8_t')}, "
         f"&{w_dims}, {wname}, NULL, {bname}, &{out_dims}, {ctx.data(y, 'int8_t')})"
     )
-    kind = "per-channel" if per_channel else "per-tensor"
-    return OpEmission(call=call, comment=f"{batches}x{depth} -> {units}, {kind}, DSP (SMLAD)")
+    return OpEmission(call=call, comment=f"{q.batches}x{q.depth} -> {q.units}, {q.kind}, DSP (SMLAD)")
 
 
 # -------------------------------------------------------------------------------------------------------- ADD
