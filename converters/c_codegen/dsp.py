@@ -81,6 +81,17 @@ def _aligned_array(ctx: EmitContext, ctype: str, stem: str, values: np.ndarray) 
 # ---------------------------------------------------------------------------------------------------- CONV_2D
 
 
+def _weighted_call(ctx: EmitContext, kernel: str, params: str, quant: str, in_dims: str, x: int, w_dims: str,
+                   filt: np.ndarray, bias: np.ndarray, out_dims: str, y: int) -> str:
+    """The call of a DSP kernel with prepared weights, in the one argument order every weighted kernel takes."""
+    wname = _aligned_array(ctx, "int8_t", "dsp_filter", filt)
+    bname = _aligned_array(ctx, "int32_t", "dsp_bias", bias)
+    return (
+        f"{kernel}(&ek_ctx, &{params}, {quant}, &{in_dims}, {ctx.data(x, 'const int8_t')}, "
+        f"&{w_dims}, {wname}, NULL, {bname}, &{out_dims}, {ctx.data(y, 'int8_t')})"
+    )
+
+
 def interleave_rows(weights: np.ndarray, rows: int) -> np.ndarray:
     """[O, K] -> rows padded to K4, blocks of ``rows`` rows interleaved by 4-byte groups; the O % rows last
     rows stay whole at the end. Row o's data then starts at byte o * K4 in either case."""
@@ -125,12 +136,8 @@ def conv_emit(ctx: EmitContext, op: Operator) -> OpEmission:
     bias = _wrap32(_bias(model, op, out_c) + q.input_offset * weights.sum(axis=1))
     geometry = conv_geometry(model, op, (wt.shape[1], wt.shape[2]))
     params = ctx.define("ek_conv_params_t", "params", {**geometry, **q.fields()})
-    wname = _aligned_array(ctx, "int8_t", "dsp_filter", packed)
-    bname = _aligned_array(ctx, "int32_t", "dsp_bias", bias)
-    call = (
-        f"ek_conv2d_s8_dsp(&ek_ctx, &{params}, {q.quant}, &{ctx.dims(x)}, {ctx.data(x, 'const int8_t')}, "
-        f"&{ctx.dims(w)}, {wname}, NULL, {bname}, &{ctx.dims(y)}, {ctx.data(y, 'int8_t')})"
-    )
+    call = _weighted_call(ctx, "ek_conv2d_s8_dsp", params, q.quant, ctx.dims(x), x, ctx.dims(w), packed, bias,
+                          ctx.dims(y), y)
     return OpEmission(call=call, comment=f"{wt.shape[1]}x{wt.shape[2]} conv, {out_c} filters, DSP (SMLAD)")
 
 
@@ -179,12 +186,8 @@ def dw_emit(ctx: EmitContext, op: Operator) -> OpEmission:
     bias = _wrap32(_bias(model, op, out_c) + q.input_offset * weights.astype(np.int64).sum(axis=0))
     geometry = conv_geometry(model, op, (wt.shape[1], wt.shape[2]))
     params = ctx.define("ek_dw_conv_params_t", "params", {**geometry, "depth_multiplier": 1, **q.fields()})
-    wname = _aligned_array(ctx, "int8_t", "dsp_filter", dw_pack(weights))
-    bname = _aligned_array(ctx, "int32_t", "dsp_bias", bias)
-    call = (
-        f"ek_depthwise_conv2d_s8_dsp(&ek_ctx, &{params}, {q.quant}, &{ctx.dims(x)}, {ctx.data(x, 'const int8_t')}, "
-        f"&{ctx.dims(w)}, {wname}, NULL, {bname}, &{ctx.dims(y)}, {ctx.data(y, 'int8_t')})"
-    )
+    call = _weighted_call(ctx, "ek_depthwise_conv2d_s8_dsp", params, q.quant, ctx.dims(x), x, ctx.dims(w),
+                          dw_pack(weights), bias, ctx.dims(y), y)
     return OpEmission(call=call, comment=f"{wt.shape[1]}x{wt.shape[2]} depthwise, DSP (SMLAD over tap pairs)")
 
 
@@ -210,12 +213,8 @@ def fc_emit(ctx: EmitContext, op: Operator) -> OpEmission:
     bias = _wrap32(_bias(model, op, q.units) + in_off * weights.sum(axis=1) + q.depth * f_off * in_off)
     packed = interleave_rows(weights, 4)
     params, in_dims, w_dims, out_dims = fc_define(ctx, q)
-    wname = _aligned_array(ctx, "int8_t", "dsp_filter", packed)
-    bname = _aligned_array(ctx, "int32_t", "dsp_bias", bias)
-    call = (
-        f"ek_fully_connected_s8_dsp(&ek_ctx, &{params}, {q.quant}, &{in_dims}, {ctx.data(x, 'const int8_t')}, "
-        f"&{w_dims}, {wname}, NULL, {bname}, &{out_dims}, {ctx.data(y, 'int8_t')})"
-    )
+    call = _weighted_call(ctx, "ek_fully_connected_s8_dsp", params, q.quant, in_dims, x, w_dims, packed, bias,
+                          out_dims, y)
     return OpEmission(call=call, comment=f"{q.batches}x{q.depth} -> {q.units}, {q.kind}, DSP (SMLAD)")
 
 
