@@ -7,7 +7,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from edgekit.errors import BadInputError
+from edgekit.errors import BadInputError, TargetError
 from edgekit.package.project import Project
 
 
@@ -37,6 +37,14 @@ class Runner(ABC):
     @abstractmethod
     def do_run(self) -> Any:
         """Start the firmware: reset a board, or boot the emulator and return its session."""
+
+    def _target_setting(self, value: Any, key: str) -> Any:
+        """A [flash] setting this runner needs; a target without it gets one sentence saying what to do."""
+        if not value:
+            t = self.project.target
+            raise TargetError(f"target {t.id} has no [flash] {key}, which {self.name} needs; set it in a target "
+                              f"file that inherits this one, or use the target's own runner (--runner {t.runner}).")
+        return value
 
     def _image(self) -> str:
         elf = self.project.elf

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from edgekit.errors import TargetError
 from edgekit.flash.base import Runner
 from edgekit.proc import require_tool, run
 
@@ -13,11 +12,7 @@ class OpenocdRunner(Runner):
     options = frozenset({"probe", "frequency"})  # `program` erases what it writes; no chip erase
 
     def _common(self) -> list[str]:
-        cfg = self.project.target.openocd_config
-        if not cfg:
-            raise TargetError(f"target {self.project.target.id} has no [flash] openocd_config, which openocd needs; "
-                              "set it in a target file that inherits this one, or use the target's own runner "
-                              f"(--runner {self.project.target.runner}).")
+        cfg = self._target_setting(self.project.target.openocd_config, "openocd_config")
         args: list[str] = []
         for f in cfg:
             args += ["-f", f]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from edgekit.errors import TargetError
 from edgekit.flash.base import Runner
 from edgekit.proc import require_tool, run
 
@@ -13,11 +12,7 @@ class PyocdRunner(Runner):
     options = frozenset({"erase", "probe", "frequency"})
 
     def _common(self) -> list[str]:
-        t = self.project.target.pyocd_target
-        if not t:
-            raise TargetError(f"target {self.project.target.id} has no [flash] pyocd_target, which pyocd needs; "
-                              "set it in a target file that inherits this one, or use the target's own runner "
-                              f"(--runner {self.project.target.runner}).")
+        t = self._target_setting(self.project.target.pyocd_target, "pyocd_target")
         args = ["--target", t]
         if self.opts.get("probe"):
             args += ["--uid", str(self.opts["probe"])]
