@@ -163,6 +163,14 @@ static void line_end(const ek_protocol_t *p)
     put(p, "\r\n");
 }
 
+/* One `<prefix><decimal>` reply line. */
+static void put_line_u64(const ek_protocol_t *p, const char *prefix, uint64_t v)
+{
+    put(p, prefix);
+    put_u64(p, v);
+    line_end(p);
+}
+
 static void error(const ek_protocol_t *p, const char *msg, const char *arg)
 {
     put(p, "e-[");
@@ -247,18 +255,12 @@ static void cmd_profile(ek_protocol_t *p)
     put(p, "ek-model-hash-");
     put(p, d->model_hash);
     line_end(p);
-    put(p, "ek-arena-bytes-");
-    put_u64(p, d->arena_bytes);
-    line_end(p);
-    put(p, "ek-input-bytes-");
-    put_u64(p, d->db_capacity);
-    line_end(p);
+    put_line_u64(p, "ek-arena-bytes-", d->arena_bytes);
+    put_line_u64(p, "ek-input-bytes-", d->db_capacity);
     put(p, "ek-units-");
     put(p, d->units);
     line_end(p);
-    put(p, "ek-ticks-per-second-");
-    put_u64(p, d->ticks_per_second);
-    line_end(p);
+    put_line_u64(p, "ek-ticks-per-second-", d->ticks_per_second);
 }
 
 static void cmd_db(ek_protocol_t *p, char **tok, int ntok)
@@ -396,9 +398,7 @@ static void cmd_infer(ek_protocol_t *p, char **tok, int ntok)
         return;
     }
     uint32_t ticks = 0;
-    put(p, "m-warmup-start-");
-    put_u64(p, warmup);
-    line_end(p);
+    put_line_u64(p, "m-warmup-start-", warmup);
     for (uint32_t i = 0; i < warmup; i++) {
         if (run_one(p, &ticks) != 0) {
             return;
@@ -406,13 +406,9 @@ static void cmd_infer(ek_protocol_t *p, char **tok, int ntok)
     }
     put(p, "m-warmup-done");
     line_end(p);
-    put(p, "m-infer-start-");
-    put_u64(p, n);
-    line_end(p);
+    put_line_u64(p, "m-infer-start-", n);
     uint64_t t0 = d->now_ticks(d->user);
-    put(p, "m-lap-us-");
-    put_u64(p, to_us(d, t0));
-    line_end(p);
+    put_line_u64(p, "m-lap-us-", to_us(d, t0));
     uint64_t total = 0;
     for (uint32_t i = 0; i < n; i++) {
         if (run_one(p, &ticks) != 0) {
@@ -424,9 +420,7 @@ static void cmd_infer(ek_protocol_t *p, char **tok, int ntok)
         }
     }
     uint64_t t1 = d->now_ticks(d->user);
-    put(p, "m-lap-us-");
-    put_u64(p, to_us(d, t1));
-    line_end(p);
+    put_line_u64(p, "m-lap-us-", to_us(d, t1));
     put(p, "m-infer-done");
     line_end(p);
     p->have_results = 1;
@@ -444,9 +438,7 @@ static void cmd_infer(ek_protocol_t *p, char **tok, int ntok)
     line_end(p);
     put(p, "ek-total-");
     put(p, d->units);
-    put(p, "-");
-    put_u64(p, to_units(d, total));
-    line_end(p);
+    put_line_u64(p, "-", to_units(d, total));
     print_results(p);
 }
 
@@ -469,9 +461,7 @@ static void cmd_ops(ek_protocol_t *p)
         put_u64(p, (uint64_t)k);
         put(p, "-");
         put(p, name != NULL ? name : "?");
-        put(p, "-");
-        put_u64(p, to_units(d, ticks));
-        line_end(p);
+        put_line_u64(p, "-", to_units(d, ticks));
     }
 }
 
@@ -515,9 +505,7 @@ static void dispatch(ek_protocol_t *p, char *line)
             error(p, "no results yet; run infer first", NULL);
         }
     } else if (str_eq(tok[0], "timestamp") && ntok == 1) {
-        put(p, "m-lap-us-");
-        put_u64(p, to_us(p->dev, p->dev->now_ticks(p->dev->user)));
-        line_end(p);
+        put_line_u64(p, "m-lap-us-", to_us(p->dev, p->dev->now_ticks(p->dev->user)));
     } else if (str_eq(tok[0], "ek-ops") && ntok == 1) {
         cmd_ops(p);
     } else if (str_eq(tok[0], "help") && ntok == 1) {
