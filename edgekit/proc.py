@@ -29,16 +29,49 @@ class Terminated(KeyboardInterrupt):
     """edgekit received SIGTERM: unwinds like Ctrl-C, so work folders are removed and children stopped."""
 
 
+class _Interrupts:
+    """Counts the SIGINT/SIGTERM edgekit's handlers turned into exceptions.
+
+    Python runs fork's callbacks (logging's lock release) in a place where an exception is only printed as
+    "ignored": a Ctrl-C landing there was lost and the run carried on. ``run`` compares the count across its
+    fork and raises the lost interrupt itself."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._last: type[KeyboardInterrupt] = KeyboardInterrupt
+
+    def handler(self, kind: type[KeyboardInterrupt]):
+        def _raise(signum: int, frame: FrameType | None) -> None:
+            self.count += 1
+            self._last = kind
+            raise kind()
+
+        return _raise
+
+    def raise_if_lost(self, seen: int) -> None:
+        if self.count != seen:
+            raise self._last()
+
+
+_signals = _Interrupts()  # process-wide, as signal handlers are
+
+
 def terminate_as_interrupt() -> None:
-    """Make SIGTERM raise ``Terminated`` in the main thread (the CLI calls this once at start-up)."""
-
-    def _raise(signum: int, frame: FrameType | None) -> None:
-        raise Terminated()
-
+    """Make SIGTERM raise ``Terminated`` and SIGINT ``KeyboardInterrupt``, counted (the CLI calls this once)."""
     try:
-        signal.signal(signal.SIGTERM, _raise)
+        signal.signal(signal.SIGTERM, _signals.handler(Terminated))
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            signal.signal(signal.SIGINT, _signals.handler(KeyboardInterrupt))
     except ValueError:
-        pass  # not the main thread (edgekit embedded in another program): leave its signal handling alone
+        return  # not the main thread (edgekit embedded in another program): leave its signal handling alone
+    previous = sys.unraisablehook
+
+    def _quiet_interrupts(u: sys.UnraisableHookArgs) -> None:
+        # an interrupt swallowed in a callback is raised again by ``run``; its "ignored" traceback is noise
+        if not isinstance(u.exc_value, KeyboardInterrupt):
+            previous(u)
+
+    sys.unraisablehook = _quiet_interrupts
 
 
 @dataclass(frozen=True)
@@ -73,15 +106,17 @@ def run(
     if dry_run:
         print(shlex.join(argv))
         return Result(argv, 0, "", "")
+    seen = _signals.count
     try:
         # stdin is never the terminal: output is captured, so a prompt could only hang
         p = subprocess.Popen(argv, cwd=cwd, stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             preexec_fn=_die_with_parent)
+                             preexec_fn=_die_with_parent, **_OWN_GROUP)
     except FileNotFoundError as e:
         raise EnvironmentError_(f"{argv[0]} could not be started ({e.strerror}); install it or fix PATH.") from e
     with p:
         try:
+            _signals.raise_if_lost(seen)
             out, err = p.communicate(input, timeout=timeout)
         except subprocess.TimeoutExpired as e:
             stop(p, signal.SIGTERM)
@@ -105,6 +140,9 @@ def stop(p: subprocess.Popen, sig: int = signal.SIGTERM, grace: float = GRACE_S)
     tree = [p.pid, *_descendants(p.pid)]
     if p.poll() is not None:
         return
+    # the group first: it also holds a grandchild forked after the tree was read (gcc starting `as`), which a
+    # per-pid signal would miss and which would then write its cc*.o after gcc had cleaned up
+    _signal_group(p.pid, sig)
     for pid in tree:
         _signal(pid, sig)
     try:
@@ -116,11 +154,28 @@ def stop(p: subprocess.Popen, sig: int = signal.SIGTERM, grace: float = GRACE_S)
         log.info("%s did not exit within %g s of signal %d; killing it", p.args, grace, sig)
     finally:
         # the kill also covers grandchildren that outlived their parent (make's compilers, gcc's cc1)
+        _signal_group(p.pid, signal.SIGKILL)
         for pid in [*_descendants(p.pid), *tree]:
             _signal(pid, signal.SIGKILL)
         if p.poll() is None:
             p.kill()
             p.wait()
+
+
+# children of ``run`` lead their own process group, so ``stop`` can reach every process they start at once
+_OWN_GROUP: dict[str, int] = {"process_group": 0} if os.name == "posix" else {}
+
+
+def _signal_group(pid: int, sig: int) -> None:
+    """Signal the process group ``pid`` led (a ``run`` child); nothing when there is no such group.
+
+    Safe after ``pid`` itself is gone: Linux reuses no pid while a group of that id still has members."""
+    if not _OWN_GROUP:
+        return
+    try:
+        os.killpg(pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 def _signal(pid: int, sig: int) -> None:
@@ -165,11 +220,18 @@ def start(argv: Sequence[str], *, dry_run: bool = False, what: str | None = None
     if dry_run:
         print(shlex.join(argv))
         return None
+    seen = _signals.count
     try:
-        return subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                preexec_fn=_die_with_parent)
+        p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             preexec_fn=_die_with_parent)
     except FileNotFoundError as e:
         raise EnvironmentError_(f"{what or argv[0]} could not be started ({e.strerror}); install it or fix PATH.") from e
+    try:
+        _signals.raise_if_lost(seen)
+    except BaseException:
+        stop(p, signal.SIGTERM)
+        raise
+    return p
 
 
 def _die_with_parent() -> None:

@@ -82,6 +82,37 @@ def test_a_child_ignoring_the_signal_is_killed_with_its_children(tmp_path: Path)
     assert not _alive(int((tmp_path / "grandchild").read_text())), "the grandchild outlived edgekit"
 
 
+# a Ctrl-C that lands while Python runs fork's callbacks, where a raised exception is printed as "ignored"
+LOST_DURING_FORK = """
+import os, signal, sys
+from edgekit.proc import run, terminate_as_interrupt
+terminate_as_interrupt()
+fired = []
+def _ctrl_c_once():
+    if not fired:
+        fired.append(True)
+        os.kill(os.getpid(), signal.SIGINT)
+os.register_at_fork(after_in_parent=_ctrl_c_once)
+try:
+    run(["sh", "-c", "echo $$ > child; sleep 30"])
+except KeyboardInterrupt:
+    sys.exit(130)
+sys.exit(0)
+"""
+
+
+@linux_only
+def test_a_ctrl_c_during_the_fork_is_not_lost(tmp_path: Path) -> None:
+    """CI once saw verify finish with exit 0 after a Ctrl-C swallowed in logging's after-fork callback."""
+    p = subprocess.run([sys.executable, "-c", LOST_DURING_FORK], cwd=tmp_path, capture_output=True, text=True,
+                       timeout=60)
+    assert p.returncode == 130, p.stderr
+    assert "Traceback" not in p.stderr and "ignored" not in p.stderr, p.stderr
+    time.sleep(0.3)
+    pid_file = tmp_path / "child"  # absent when the child was stopped before its first command
+    assert not (pid_file.exists() and _alive(int(pid_file.read_text()))), "the child outlived the interrupt"
+
+
 @linux_only
 def test_ctrl_c_to_edgekit_alone_during_verify_lets_gcc_remove_its_temp_files(tmp_path: Path) -> None:
     """Before the fix, SIGINT to edgekit alone (not its process group) SIGKILLed gcc, leaving cc*.s/cc*.o."""
