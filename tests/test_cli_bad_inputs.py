@@ -397,8 +397,9 @@ def test_eof_error_is_bad_input_not_ctrl_c(inputs: Path, monkeypatch: pytest.Mon
 # ---------------------------------------------------------------------------------------------- Ctrl-C
 
 
-def _group(pgid: int) -> list[str]:
-    """Command lines of the live (non-zombie) processes in process group ``pgid``."""
+def _session(sid: int) -> list[str]:
+    """Command lines of the live (non-zombie) processes in session ``sid`` (edgekit's children lead their own
+    process groups, but stay in its session)."""
     found = []
     for stat_file in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -406,7 +407,7 @@ def _group(pgid: int) -> list[str]:
             cmd = (stat_file.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
-        if fields[0] != "Z" and int(fields[2]) == pgid:
+        if fields[0] != "Z" and int(fields[3]) == sid:
             found.append(cmd)
     return found
 
@@ -422,13 +423,13 @@ def _interrupt(argv: list[str], tmp: Path, ready, whole_group: bool) -> tuple[in
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                          preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 120
-    while not ready(_group(p.pid)):
+    while not ready(_session(p.pid)):
         assert p.poll() is None and time.monotonic() < deadline, "the command ended before the moment to interrupt"
         time.sleep(0.02)
     (os.killpg if whole_group else os.kill)(p.pid, signal.SIGINT)
     _, err = p.communicate(timeout=60)
     time.sleep(0.5)  # let the kernel reap what edgekit killed
-    assert _group(p.pid) == [], "a process edgekit started outlived it"
+    assert _session(p.pid) == [], "a process edgekit started outlived it"
     return p.returncode, err
 
 
