@@ -90,6 +90,7 @@ def _cases() -> list[Case]:
         ((5, 6), lambda tf, x: x[::-1, ::-2]),
         ((3, 4, 5, 6), lambda tf, x: x[1:, :-1:2, ::-3, 4:1:-1]),
         ((8,), lambda tf, x: x[6:1:-2]),
+        ((2, 6, 7), lambda tf, x: x[:, 4:-10:-1, 9:-9:-3]),  # backwards past the start: end clamped to -1
     )):
         c.append(Case(f"strided_slice_{i}", fn, (shape,), ops=("STRIDED_SLICE",)))
     c.append(Case("strided_slice_requant", lambda tf, x: x[:, 1:, ::-1], ((1, 6, 7),), ops=("STRIDED_SLICE",),
