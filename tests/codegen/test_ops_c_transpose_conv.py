@@ -398,3 +398,18 @@ def test_decoder_on_emulated_cortex_m4(tconv_models: dict[str, Path], tmp_path: 
     assert data["error"] is None
     assert data["outputs_match"] is True and data["mismatched_inputs"] == [], data["mismatched_inputs"]
     assert len(data["outputs"]) == len(batch)
+
+
+def test_code_size_estimate_is_measured(tmp_path: Path) -> None:
+    """estimates.toml's TRANSPOSE_CONV code size is within 10 % of the kernel's fresh Thumb-2 measurement."""
+    if shutil.which("arm-none-eabi-gcc") is None:
+        pytest.skip("arm-none-eabi-gcc is not installed (make system-packages installs it)")
+    from edgekit.analysis.budget import estimates
+
+    spec = importlib.util.spec_from_file_location("kernel_code_sizes", REPO / "benchmarks" / "kernel_code_sizes.py")
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod  # its dataclasses look their module up there
+    spec.loader.exec_module(mod)
+    measured = mod.measure_ops("mps2-an386", ["TRANSPOSE_CONV"])["TRANSPOSE_CONV"]["portable"]
+    assert abs(estimates()["code_size"]["TRANSPOSE_CONV"] - measured) <= 0.10 * measured
