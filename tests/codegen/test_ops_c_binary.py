@@ -44,12 +44,21 @@ def _set_output_scale(scale: float) -> Callable[[Any, Any], None]:
     return edit
 
 
-def _prepend_dim(s: Any, m: Any) -> None:
-    """Every activation and constant tensor one rank higher (a leading 1): a rank-r broadcast becomes rank r+1."""
-    for t in m.subgraphs[0].tensors:
-        if t.shape is not None and len(t.shape) > 0:
-            t.shape = [1, *list(t.shape)]
-            t.shapeSignature = None
+def _set_shapes(*shapes: tuple[int, ...]) -> Callable[[Any, Any], None]:
+    """Shapes for the subgraph's inputs, then its output: broadcasts the converter does not write for an op (it
+    lowers them to BROADCAST_TO or SUB + SQUARE), run by the oracle on the same file."""
+
+    def edit(s: Any, m: Any) -> None:
+        sg = m.subgraphs[0]
+        for t, shape in zip([*sg.inputs, *sg.outputs], shapes, strict=True):
+            sg.tensors[t].shape = list(shape)
+            sg.tensors[t].shapeSignature = None
+
+    return edit
+
+
+BCAST_6D = ((2, 1, 3, 1, 2, 1), (1, 4, 1, 2, 1, 3), (2, 4, 3, 2, 2, 3))
+BCAST_7D = ((2, 1, 3, 1, 2, 1, 2), (1, 4, 1, 2, 1, 3, 1), (2, 4, 3, 2, 2, 3, 2))
 
 
 # Found by a search over random scales (every pair of codes, float32 vs double Prepare): with these, a Prepare
@@ -98,6 +107,8 @@ def _cases() -> list[Case]:
         Case("clip_min_max", lambda tf, a: tf.maximum(tf.minimum(a, 1.5), -0.25), ((2, 40),), ops=("MINIMUM", "MAXIMUM")),
         Case("max_pairs", lambda tf, a, b: tf.maximum(a, b), PAIRS[0], ops=("MAXIMUM",)),
         Case("min_pairs", lambda tf, a, b: tf.minimum(a, b), PAIRS[1], ops=("MINIMUM",)),
+        Case("max_bcast_6d", lambda tf, a, b: tf.maximum(a, b), ((1, 4, 4, 3), (1, 1, 1, 3)), ops=("MAXIMUM",),
+             edit=_set_shapes(*BCAST_6D)),
         Case("max_mixed_quant", lambda tf, a, b: tf.maximum(a, b), PAIRS[0], ops=("MAXIMUM",),
              edit=_set_quant((0.05, 10), (0.01, -20), (0.02, 3))),
     ]
@@ -116,6 +127,8 @@ def _cases() -> list[Case]:
              ops=("SQUARED_DIFFERENCE",), per_calib=((-2, 2), (-7, 1))),
         Case("sqd_pairs_same", lambda tf, a, b: tf.math.squared_difference(a, b), PAIRS[1],
              ops=("SQUARED_DIFFERENCE",), per_calib=((-0.1, 0.3), (-0.2, 0.2))),
+        Case("sqd_bcast_6d", lambda tf, a, b: tf.math.squared_difference(a, b), ((1, 4, 4, 3), (1, 1, 1, 3)),
+             ops=("SQUARED_DIFFERENCE",), edit=_set_shapes(*BCAST_6D)),
         # Output scale 1e-3: the output multiplier exceeds 1 (shift > 0) and most outputs saturate.
         Case("sqd_multiplier_gt1", lambda tf, a, b: tf.math.squared_difference(a, b), PAIRS[0],
              ops=("SQUARED_DIFFERENCE",), edit=_set_output_scale(1e-3)),
@@ -246,16 +259,18 @@ REFUSED = {
         Case("r0", lambda tf, a, b: a - b, ((1, 4, 3), (1, 4, 3)), edit=_set_output_scale(1e-8)),
         r"op 0 \(SUB\) has output scale 1e-08, below 2 max\(input scales\) / 2\^20; .* aborts on this model",
     ),
-    "sqd_broadcast_5d": (
-        Case("r1", lambda tf, a, b: tf.math.squared_difference(a, b), ((2, 4, 1, 3), (1, 1, 5, 1)),
-             edit=_prepend_dim),
-        r"op 0 \(SQUARED_DIFFERENCE\) broadcasts \[1, 2, 4, 1, 3\] against \[1, 1, 1, 5, 1\] \(rank 5\); "
-        r"TFLite Micro's SQUARED_DIFFERENCE broadcasts at most rank 4",
+    "sqd_broadcast_7d": (
+        Case("r1", lambda tf, a, b: tf.math.squared_difference(a, b), ((1, 4, 4, 3), (1, 1, 1, 3)),
+             edit=_set_shapes(*BCAST_7D)),
+        r"op 0 \(SQUARED_DIFFERENCE\) has a rank-7 tensor; at most rank 6 is supported",
     ),
-    "max_broadcast_6d": (
-        Case("r2", lambda tf, a, b: tf.maximum(a, b), ((2, 1, 3, 1, 2), (1, 4, 1, 2, 1)), edit=_prepend_dim),
-        r"op 0 \(MAXIMUM\) broadcasts \[1, 2, 1, 3, 1, 2\] against \[1, 1, 4, 1, 2, 1\] \(rank 6\); "
-        r"TFLite Micro's MAXIMUM broadcasts at most rank 5",
+    "min_broadcast_7d": (
+        Case("r2", lambda tf, a, b: tf.minimum(a, b), ((1, 4, 4, 3), (1, 1, 1, 3)), edit=_set_shapes(*BCAST_7D)),
+        r"op 0 \(MINIMUM\) has a rank-7 tensor; at most rank 6 is supported",
+    ),
+    "sub_broadcast_7d": (
+        Case("r3", lambda tf, a, b: a - b, ((1, 4, 4, 3), (1, 1, 1, 3)), edit=_set_shapes(*BCAST_7D)),
+        r"op 0 \(SUB\) has a rank-7 tensor; at most rank 6 is supported",
     ),
 }
 

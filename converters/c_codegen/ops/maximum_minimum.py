@@ -1,8 +1,8 @@
 """MAXIMUM / MINIMUM -> ek_maximum_s8 / ek_minimum_s8: TFLM's reference MaximumMinimumBroadcastSlow on int8.
 
 TFLM registers these ops without a Prepare: it compares the raw int8 codes and never requantizes, whatever the
-inputs' and output's scales and zero points (the converter gives all three the same). Broadcasting goes through
-an N = 5 index walk in TFLM, so broadcasts of rank 6 are refused; same-shape inputs are a flat loop at any rank.
+inputs' and output's scales and zero points (the converter gives all three the same). TFLM's broadcast walk
+(BroadcastBinaryOpSimple) reaches rank 8; edgekit's shared walk reaches rank 6, so rank 7 and 8 are refused.
 """
 
 from __future__ import annotations
@@ -16,11 +16,10 @@ from edgekit.converters.c_codegen.broadcast import (
 )
 from edgekit.converters.c_codegen.ops.mul import merge_dims
 from edgekit.converters.c_codegen.registry import EmitContext, OpEmission, register
-from edgekit.converters.c_codegen.support import OP_RULES, SUMMARY, Rule, _int8, _max_rank
+from edgekit.converters.c_codegen.support import OP_RULES, SUMMARY, _int8, _max_rank
 
-from edgekit.ir import Model, Operator
+from edgekit.ir import Operator
 
-MAX_BROADCAST_RANK = 5  # TFLM's MaximumMinimumBroadcastSlow<T, Op, N = 5>
 _RUNTIME = ("ek_maximum_minimum_s8.c", "ek_maximum_minimum_s8.h", HEADER)
 
 
@@ -50,21 +49,8 @@ def emit_minimum(ctx: EmitContext, op: Operator) -> OpEmission:
     return _emit(ctx, op, "ek_minimum_s8", "min")
 
 
-def _broadcast_rank(model: Model, op: Operator) -> str | None:
-    shapes = [tuple(model.tensor(t).shape) for t in (op.inputs[0], op.inputs[1], op.outputs[0])]
-    rank = max(len(s) for s in shapes)
-    if shapes[0] != shapes[1] and rank > MAX_BROADCAST_RANK:
-        return (f"broadcasts {list(shapes[0])} against {list(shapes[1])} (rank {rank}); TFLite Micro's "
-                f"{op.op} broadcasts at most rank {MAX_BROADCAST_RANK}")
-    return None
-
-
-_RULES = (
-    _int8(("input1", 0), ("input2", 1), ("output", 0)),
-    _max_rank(MAX_RANK),
-    Rule(f"broadcasting up to rank {MAX_BROADCAST_RANK} (same shapes up to {MAX_RANK})", _broadcast_rank),
-)
+_RULES = (_int8(("input1", 0), ("input2", 1), ("output", 0)), _max_rank(MAX_RANK))
 OP_RULES["MAXIMUM"] = _RULES
 OP_RULES["MINIMUM"] = _RULES
-SUMMARY["MAXIMUM"] = "raw int8 comparison (no requantization, as TFLM), NumPy broadcasting, a constant operand"
+SUMMARY["MAXIMUM"] = "raw int8 comparison (no requantization, as TFLM), NumPy broadcasting up to 6-D, a constant operand"
 SUMMARY["MINIMUM"] = SUMMARY["MAXIMUM"]

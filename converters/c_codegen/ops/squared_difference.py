@@ -1,13 +1,15 @@
 """SQUARED_DIFFERENCE -> ek_squared_difference_s8: TFLM's squared_difference.cc int8 path. Each input is scaled
 by 2^7 and its own multiplier (as ADD, with left shift 7), the difference is squared in int32 and requantized by
-a multiplier that may exceed 1; no fused activation (the clamp is the int8 range). Broadcasting up to 4-D, the
-reach of TFLM's BroadcastBinaryFunction4DSlow; the converter itself lowers wider broadcasts to SUB + SQUARE."""
+a multiplier that may exceed 1; no fused activation (the clamp is the int8 range). NumPy broadcasting up to 6-D
+(TFLM's BroadcastBinaryFunction4DSlow is, despite its name, the general walk; the converter itself lowers
+broadcasts above 4-D to SUB + SQUARE)."""
 
 from __future__ import annotations
 
 import numpy as np
 from edgekit.converters.c_codegen.broadcast import (
     HEADER,
+    MAX_RANK,
     binary_emission,
     binary_operands,
     broadcast_strides,
@@ -17,12 +19,11 @@ from edgekit.converters.c_codegen.broadcast import (
 from edgekit.converters.c_codegen.ops.mul import merge_dims
 from edgekit.converters.c_codegen.quant import quantize_multiplier
 from edgekit.converters.c_codegen.registry import EmitContext, OpEmission, register
-from edgekit.converters.c_codegen.support import OP_RULES, SUMMARY, Rule, _int8, _max_rank
+from edgekit.converters.c_codegen.support import OP_RULES, SUMMARY, _int8, _max_rank
 
-from edgekit.ir import Model, Operator
+from edgekit.ir import Operator
 
 LEFT_SHIFT = 7  # TFLM: 255^2 * 2^(2*7) still fits in int32
-MAX_BROADCAST_RANK = 4
 
 
 def squared_difference_quant(s1: float, s2: float, s_out: float) -> dict[str, dict[str, int]]:
@@ -52,19 +53,5 @@ def emit(ctx: EmitContext, op: Operator) -> OpEmission:
     return binary_emission(ctx, "ek_squared_difference_s8", ops, params, quant, "sqdiff")
 
 
-def _broadcast_rank(model: Model, op: Operator) -> str | None:
-    shapes = [tuple(model.tensor(t).shape) for t in (op.inputs[0], op.inputs[1], op.outputs[0])]
-    rank = max(len(s) for s in shapes)
-    if shapes[0] != shapes[1] and rank > MAX_BROADCAST_RANK:
-        return (f"broadcasts {list(shapes[0])} against {list(shapes[1])} (rank {rank}); TFLite Micro's "
-                f"SQUARED_DIFFERENCE broadcasts at most rank {MAX_BROADCAST_RANK}")
-    return None
-
-
-OP_RULES["SQUARED_DIFFERENCE"] = (
-    _int8(("input1", 0), ("input2", 1), ("output", 0)),
-    _max_rank(6),
-    Rule(f"broadcasting up to rank {MAX_BROADCAST_RANK} (same shapes up to 6)", _broadcast_rank),
-)
-SUMMARY["SQUARED_DIFFERENCE"] = (f"left shift {LEFT_SHIFT}, output multiplier may exceed 1, NumPy broadcasting up "
-                                 f"to {MAX_BROADCAST_RANK}-D")
+OP_RULES["SQUARED_DIFFERENCE"] = (_int8(("input1", 0), ("input2", 1), ("output", 0)), _max_rank(MAX_RANK))
+SUMMARY["SQUARED_DIFFERENCE"] = f"left shift {LEFT_SHIFT}, output multiplier may exceed 1, NumPy broadcasting up to 6-D"
