@@ -35,7 +35,7 @@ def _emit(ctx: EmitContext, op: Operator, kernel: str, symbol: str) -> OpEmissio
         f"{kernel}(&ek_ctx, &{params}, &{flat[0]}, {ctx.data(ops.a, 'const int8_t')}, "
         f"&{flat[1]}, {ctx.data(ops.b, 'const int8_t')}, &{flat[2]}, {ctx.data(ops.y, 'int8_t')})"
     )
-    comment = f"{symbol}({list(ops.a_shape)}, {list(ops.b_shape)})" + (" (broadcast)" if ops.broadcast else "")
+    comment = f"{symbol}({ops.a_shape}, {ops.b_shape})" + (" (broadcast)" if ops.broadcast else "")
     return OpEmission(call=call, comment=comment)
 
 
