@@ -1,9 +1,10 @@
 """SUB, MAXIMUM, MINIMUM and SQUARED_DIFFERENCE against TFLite Micro, byte for byte, plus what is refused.
 
 Single-op models come from the real TF converter (same shapes, broadcasts up to 6-D, constant operands on either
-side, fused RELU / RELU6); a few have their scales edited in the flatbuffer so that the oracle runs the same file
-under conditions the converter does not write (MAXIMUM with mixed scales, a SUB whose float32 multipliers differ
-from double ones in an output code, a SQUARED_DIFFERENCE output multiplier above 1). Each model is converted once
+side, fused RELU / RELU6); a few have their scales or shapes edited in the flatbuffer so that the oracle runs the
+same file under conditions the converter does not write (MAXIMUM with mixed scales, a SUB whose float32 multipliers
+differ from double ones in an output code, a SQUARED_DIFFERENCE output multiplier above 1, 6-D broadcasts of
+MAXIMUM and SQUARED_DIFFERENCE, which the converter lowers to other ops). Each model is converted once
 per session, generated and compiled once, and run on 24 seeded random inputs, all -128, all 127, and, for the
 "pairs" cases, one input holding every (q1, q2) pair of int8 codes (65,536 outputs).
 """
