@@ -46,6 +46,16 @@ def _requant_output(scale_factor: float, zp: int) -> Callable[[Any, Any], None]:
     return edit
 
 
+def _int64_indices(s: Any, m: Any) -> None:
+    """SLICE's begin and size as int64 tensors (TFLM accepts both; the converter writes int32)."""
+    sg = m.subgraphs[0]
+    for pos in (1, 2):
+        t = sg.tensors[sg.operators[0].inputs[pos]]
+        values = np.frombuffer(bytes(m.buffers[t.buffer].data), np.int32).astype(np.int64)
+        t.type = s.TensorType.INT64
+        m.buffers[t.buffer].data = values.view(np.uint8)
+
+
 def _v1_resize(align_corners: bool = False, half_pixel_centers: bool = False) -> Callable[..., Any]:
     def fn(tf: Any, x: Any, size: tuple[int, int]) -> Any:
         return tf.compat.v1.image.resize_nearest_neighbor(x, size, align_corners=align_corners,
@@ -103,6 +113,8 @@ def _cases() -> list[Case]:
         ((2, 4, 3, 2, 3), [0, 1, 0, 1, 0], [-1, 2, 1, 1, 2]),
     )):
         c.append(Case(f"slice_{i}", lambda tf, x, b=begin, s=size: tf.slice(x, b, s), (shape,), ops=("SLICE",)))
+    c.append(Case("slice_int64", lambda tf, x: tf.slice(x, [1, 0, 2], [2, -1, 3]), ((3, 4, 6),), ops=("SLICE",),
+                  edit=_int64_indices))
     # RESIZE_NEAREST_NEIGHBOR: UpSampling2D (tf.image.resize: half-pixel centers), align_corners, neither, down.
     c += [
         Case("resize_upsampling2d", lambda tf, x: tf.keras.layers.UpSampling2D((2, 3))(x), ((1, 4, 3, 2),),
@@ -174,6 +186,8 @@ def test_shape_op_matches_tflm(name: str, shape_models: dict[str, Path], tmp_pat
     path = shape_models[name]
     model = read_model(path)
     assert _graph_ops(model) == tuple(sorted(case.ops)), "the converter wrote a different graph"
+    if case.edit is _int64_indices:
+        assert {model.tensor(t).dtype for t in model.operators[0].inputs[1:]} == {"int64"}
     samples = _samples(model, case)
     assert len(samples) >= 20
     exe = _generate_and_build(model, tmp_path)
