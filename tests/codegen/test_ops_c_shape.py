@@ -86,6 +86,8 @@ def _cases() -> list[Case]:
         ((2, 3, 2, 2, 3), [4, 2, 0, 1, 3]),
     )):
         c.append(Case(f"transpose_{i}", lambda tf, x, p=perm: tf.transpose(x, p), (shape,), ops=("TRANSPOSE",)))
+    c.append(Case("transpose_keras_permute", lambda tf, x: tf.keras.layers.Permute((2, 1, 3))(x), ((1, 3, 4, 5),),
+                  ops=("TRANSPOSE",)))
     c.append(Case("transpose_requant", lambda tf, x: tf.transpose(x, [0, 2, 1, 3]), ((1, 3, 4, 5),),
                   ops=("TRANSPOSE",), edit=_requant_output(3.0, 17)))
     # STRIDED_SLICE: Cropping2D, negative indices and strides, shrink axes, clamped ranges, canonicalised ellipsis.
@@ -103,6 +105,8 @@ def _cases() -> list[Case]:
         ((2, 6, 7), lambda tf, x: x[:, 4:-10:-1, 9:-9:-3]),  # backwards past the start: end clamped to -1
     )):
         c.append(Case(f"strided_slice_{i}", fn, (shape,), ops=("STRIDED_SLICE",)))
+    c.append(Case("strided_slice_keras_cropping2d", lambda tf, x: tf.keras.layers.Cropping2D(((1, 2), (2, 0)))(x),
+                  ((1, 6, 7, 3),), ops=("STRIDED_SLICE",)))
     c.append(Case("strided_slice_requant", lambda tf, x: x[:, 1:, ::-1], ((1, 6, 7),), ops=("STRIDED_SLICE",),
                   edit=_requant_output(0.25, -100)))
     # SLICE: size -1, 2-D to 5-D.
