@@ -291,7 +291,7 @@ def test_scratch_is_planned_as_tflm_plans_it(name: str, tconv_models: dict[str, 
 
 def test_c_buffer_size_twin_equals_generator(tconv_models: dict[str, Path], tmp_path: Path) -> None:
     """``ek_transpose_conv_s8_buffer_size`` equals the generator's figure; a short or missing scratch is
-    EK_ERR_SCRATCH, never a write past it."""
+    EK_ERR_SCRATCH and a filter that does not fit EK_ERR_ARGUMENT, with nothing written; a hand-computed call."""
     from edgekit.converters.c_codegen.generator import scratch_requirements
     from edgekit.converters.c_codegen.quant import nhwc
 
@@ -302,18 +302,24 @@ def test_c_buffer_size_twin_equals_generator(tconv_models: dict[str, Path], tmp_
         lines.append(f'    {{ ek_dims_t d = {{{dims}}}; printf("%d\\n", (int)ek_transpose_conv_s8_buffer_size(&d)); }}')
     prog = tmp_path / "sizes.c"
     prog.write_text(
-        '#include <stdio.h>\n#include "ek_transpose_conv_s8.h"\n'
+        '#include <stdio.h>\n#include <string.h>\n#include "ek_transpose_conv_s8.h"\n'
         "int main(void) {\n" + "\n".join(lines) + "\n"
         "    {\n"
         "        static int32_t scratch[16];\n"
-        "        ek_context_t small = {scratch, 4 * 15}, none = {NULL, 0};\n"
+        "        ek_context_t small = {scratch, 4 * 15}, none = {NULL, 0}, ok = {scratch, 4 * 16};\n"
         "        ek_transpose_conv_params_t p = {2, 2, 0, 0, 0, 0, {-128, 127}};\n"
-        "        ek_quant_t q = {1 << 30, 0};\n"
-        "        ek_dims_t in = {1, 2, 2, 1}, f = {1, 2, 2, 1}, out = {1, 4, 4, 1};\n"
-        "        int8_t x[4] = {1, 2, 3, 4}, w[4] = {1, 1, 1, 1}, y[16];\n"
-        '        printf("%d %d %d\\n", (int)ek_transpose_conv_s8(&small, &p, &q, &in, x, &f, w, NULL, NULL, &out, y),\n'
+        "        ek_quant_t q = {1 << 30, 1}; /* real multiplier 1.0 */\n"
+        "        ek_dims_t in = {1, 2, 2, 1}, f = {1, 2, 2, 1}, bad_f = {1, 2, 2, 2}, out = {1, 4, 4, 1};\n"
+        "        int8_t x[4] = {1, -2, 3, 4}, w[4] = {1, 1, 1, 1}, y[16];\n"
+        "        int i, untouched = 1;\n"
+        "        memset(y, 0x55, sizeof y);\n"
+        '        printf("%d %d %d %d\\n", (int)ek_transpose_conv_s8(&small, &p, &q, &in, x, &f, w, NULL, NULL, &out, y),\n'
         "               (int)ek_transpose_conv_s8(&none, &p, &q, &in, x, &f, w, NULL, NULL, &out, y),\n"
-        "               (int)ek_transpose_conv_s8(NULL, &p, &q, &in, x, &f, w, NULL, NULL, &out, y));\n"
+        "               (int)ek_transpose_conv_s8(NULL, &p, &q, &in, x, &f, w, NULL, NULL, &out, y),\n"
+        "               (int)ek_transpose_conv_s8(&ok, &p, &q, &in, x, &bad_f, w, NULL, NULL, &out, y));\n"
+        "        for (i = 0; i < 16; ++i) untouched &= y[i] == 0x55;\n"
+        '        printf("%d %d\\n", untouched, (int)ek_transpose_conv_s8(&ok, &p, &q, &in, x, &f, w, NULL, NULL, &out, y));\n'
+        '        for (i = 0; i < 16; ++i) printf("%d ", (int)y[i]);\n'
         "    }\n"
         "    return 0;\n}\n"
     )
@@ -323,7 +329,10 @@ def test_c_buffer_size_twin_equals_generator(tconv_models: dict[str, Path], tmp_
     out = subprocess.run([str(exe)], capture_output=True, text=True, check=True).stdout.split()
     want = [scratch_requirements(m)[_tconv(m).index] for m in models]
     assert [int(v) for v in out[: len(models)]] == want
-    assert out[len(models):] == ["2", "2", "2"]  # EK_ERR_SCRATCH three times
+    assert out[len(models):len(models) + 4] == ["2", "2", "2", "1"]  # EK_ERR_SCRATCH x 3, EK_ERR_ARGUMENT
+    assert out[len(models) + 4:len(models) + 6] == ["1", "0"]  # nothing written on an error; EK_OK
+    # stride 2, 2x2 ones, multiplier 1.0: each input value fills its own 2x2 block of the output
+    assert [int(v) for v in out[len(models) + 6:]] == [1, 1, -2, -2, 1, 1, -2, -2, 3, 3, 4, 4, 3, 3, 4, 4]
 
 
 def test_check_reports_macs_and_the_arena_the_firmware_gets(tconv_models: dict[str, Path], tmp_path: Path) -> None:
