@@ -32,7 +32,10 @@ def _bias(op: Operator) -> int | None:
 
 
 def transpose_conv_scratch(model: Model, op: Operator) -> int:
-    """Bytes of the int32 accumulator: one per output element (= C ``ek_transpose_conv_s8_buffer_size``)."""
+    """Bytes of the int32 accumulator: one per output element (= C ``ek_transpose_conv_s8_buffer_size``).
+    Only the int8 kernel exists; other variants are refused and plan no scratch (TFLM's float kernel has none)."""
+    if model.tensor(op.inputs[INPUT]).dtype != "int8":
+        return 0
     return 4 * model.tensor(op.outputs[0]).num_elements
 
 
