@@ -169,6 +169,8 @@ VERIFIED = [
     Case("leaky_f64_alpha", _leaky(0.2), LEAKY, edit=_leaky_scales(*F64_ALPHA)),
     Case("leaky_f64_identity", _leaky(0.2), LEAKY, edit=_leaky_scales(*F64_IDENTITY)),
     Case("leaky_out_scale_small", _leaky(0.3), LEAKY, edit=_output_scale(0.3)),
+    # The converter writes alpha 0 as RELU; set in the file, the alpha multiplier is (0, 0).
+    Case("leaky_alpha0", _leaky(0.2), LEAKY, edit=_leaky_alpha(0.0)),
     Case("prelu_per_element", _prelu((6, 5, 4), None), PRELU),
     Case("prelu_per_channel", _prelu((6, 5, 4), [1, 2]), PRELU),
     Case("prelu_shared_channels", _prelu((6, 5, 4), [3]), PRELU),
@@ -453,6 +455,16 @@ def test_kernels_check_arguments_build_warning_free_and_never_allocate(tmp_path:
     subprocess.run(["gcc", *flags, str(prog), *srcs, "-o", str(exe)], check=True)
     r = subprocess.run([str(exe)], capture_output=True, text=True)
     assert r.returncode == 0, r.stdout
+
+
+def test_mixed_model_with_dsp_kernels(activation_models: dict[str, Path], tmp_path: Path) -> None:
+    """On a DSP target the CONV and FC around LEAKY_RELU / PRELU take the DSP kernels; still TFLM's bytes."""
+    from edgekit.verify import verify_model
+
+    report = verify_model(activation_models["mixed_leaky_prelu"], n_inputs=20, seed=2, work_dir=tmp_path / "v",
+                          variant="dsp")
+    assert report.identical and report.samples == 22
+    assert "_dsp(" in (tmp_path / "v" / "gen" / "model.c").read_text()
 
 
 @pytest.mark.qemu
