@@ -11,14 +11,14 @@ extern "C" {
 #define EK_PRELU_MAX_RANK 4
 
 typedef struct {
-    int32_t input_offset;                  /* -input zero point, in [-127, 128] */
-    int32_t alpha_offset;                  /* -alpha zero point, in [-127, 128] */
-    int32_t output_offset;                 /* output zero point, in [-128, 127] */
-    int32_t rank;                          /* 1..4: rank of the broadcast output shape below */
-    int32_t shape[EK_PRELU_MAX_RANK];      /* output shape, outermost first */
+    int32_t input_offset;                    /* -input zero point, in [-127, 128] */
+    int32_t alpha_offset;                    /* -alpha zero point, in [-127, 128] */
+    int32_t output_offset;                   /* output zero point, in [-128, 127] */
+    int32_t rank;                            /* 1..4: rank of the broadcast output shape below */
+    int32_t shape[EK_PRELU_MAX_RANK];        /* output shape, outermost first */
     int32_t stride_input[EK_PRELU_MAX_RANK]; /* element stride of the input per output dim, 0 where broadcast */
     int32_t stride_alpha[EK_PRELU_MAX_RANK]; /* element stride of alpha per output dim, 0 where broadcast */
-    int32_t broadcast;                     /* 0: same shapes, one flat loop; 1: walk shape with the strides */
+    int32_t broadcast;                       /* 0: same shapes, one flat loop; 1: walk shape with the strides */
 } ek_prelu_params_t;
 
 /* The two requantizations, computed offline with QuantizeMultiplier in double. */
