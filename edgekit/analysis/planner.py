@@ -66,6 +66,8 @@ INPLACE_OPS = frozenset(
         "NEG",
         "MAXIMUM",
         "MINIMUM",
+        "PRELU",  # alpha is the broadcast operand, never the one overwritten
+        "SQUARED_DIFFERENCE",
     }
 )
 
