@@ -49,6 +49,11 @@ def mean_quant(s_in: float, s_out: float, n: int) -> tuple[int, int]:
 
 @register("MEAN", runtime=("ek_mean_s8.c", "ek_mean_s8.h"))
 def emit(ctx: EmitContext, op: Operator) -> OpEmission:
+    return emit_mean_or_sum(ctx, op, compute_sum=False)
+
+
+def emit_mean_or_sum(ctx: EmitContext, op: Operator, compute_sum: bool) -> OpEmission:
+    """One ek_mean_s8 call for MEAN or SUM: QuantizedMeanOrSum folds 1/N into the multiplier only for MEAN."""
     x, y = op.inputs[0], op.outputs[0]
     model = ctx.model
     shape = tuple(model.tensor(x).shape) or (1,)
@@ -58,7 +63,7 @@ def emit(ctx: EmitContext, op: Operator) -> OpEmission:
         n *= shape[a]
     s_in, zp_in = qparams(model, x)
     s_out, zp_out = qparams(model, y)
-    m, e = mean_quant(s_in[0], s_out[0], n)
+    m, e = quantize_multiplier(float(s_in[0]) / float(s_out[0])) if compute_sum else mean_quant(s_in[0], s_out[0], n)
     dims, flags = collapse(shape, axes)
     pad = MAX_RANK - len(dims)
     params = ctx.define(
