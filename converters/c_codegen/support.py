@@ -79,11 +79,16 @@ def _int8_compute(model: Model, op: Operator) -> str | None:
     return None
 
 
+# op name -> why edgekit has no kernel for it, where there is more to say than the generic sentence (filled by
+# op modules, e.g. "EXP": TFLite Micro itself has no int8 kernel, so there is nothing to be bit-exact with).
+NO_KERNEL_REASONS: dict[str, str] = {}
+
+
 def _registered(model: Model, op: Operator) -> str | None:
     from edgekit.converters.c_codegen.registry import emitters
 
     if op.op not in emitters():
-        return "is an op edgekit has no int8 C kernel for (see docs/supported-ops.md)"
+        return NO_KERNEL_REASONS.get(op.op, "is an op edgekit has no int8 C kernel for (see docs/supported-ops.md)")
     return None
 
 
@@ -286,7 +291,7 @@ def check_model(model: Model) -> None:
             msg = rule.check(model, op)
             if msg:
                 raise UnsupportedError(f"Cannot generate C for {model.name}: {op.label} {msg}.")
-    float_only = all(model.tensor(t).dtype not in ("int8", "int16") for t in model.activation_tensors())
+    float_only = all(model.tensor(t).dtype not in ("int8", "int16", "uint8") for t in model.activation_tensors())
     if float_only and model.operators:
         raise UnsupportedError(
             f"Cannot generate C for {model.name}: it is a float-only model (no int8 tensors) and int8 generation "
