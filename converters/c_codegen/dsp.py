@@ -11,7 +11,13 @@ The DSP kernels take the portable kernels' arguments; what differs is computed h
   ``sum w*x + (bias - zp_in * sum w)`` modulo 2^32, and the kernels read taps outside the image as ``zp_in``, so
   the int32 accumulator before requantization is identical, bit for bit (ARITHMETIC.md 3.1 - 3.3).
 
-Each ``scratch`` function here equals the C ``ek_<op>_s8_dsp_buffer_size`` (tests/codegen/test_dsp_kernels.py).
+Each ``scratch`` function here equals the C ``ek_<op>_s8_dsp_buffer_size`` (tests/codegen/test_dsp_kernels.py,
+tests/codegen/test_dsp_pool_add_dw.py).
+
+An op type may have more than one DSP kernel: ``DSP_VARIANTS`` holds the first (CONV_2D, DEPTHWISE_CONV_2D with
+multiplier 1, FULLY_CONNECTED, same-shape ADD, AVERAGE_POOL_2D, MAX_POOL_2D), ``DSP_MORE`` the others (DEPTHWISE
+with multiplier >= 2, broadcast ADD); the generator takes the first whose ``supported`` accepts the op, and the
+portable kernel when none does.
 """
 
 from __future__ import annotations
@@ -76,6 +82,17 @@ def _aligned_array(ctx: EmitContext, ctype: str, stem: str, values: np.ndarray) 
     lines = ",\n    ".join(", ".join(flat[i : i + 24]) for i in range(0, len(flat), 24))
     ctx.definitions.append(f"static const {ctype} {name}[{len(flat)}] EK_ALIGNED(16) = {{\n    {lines}\n}};")
     return name
+
+
+def _renamed(ctx: EmitContext, op: Operator, portable: str, note: str, kernel: str | None = None) -> OpEmission:
+    """The portable emitter's call with the DSP kernel's name (default ``<portable>_dsp``): the same parameters,
+    the same arguments."""
+    from edgekit.converters.c_codegen.registry import emitters
+
+    emission = emitters()[op.op].emit(ctx, op)
+    assert emission.call is not None and emission.call.startswith(portable + "(")
+    name = kernel or f"{portable}_dsp"
+    return OpEmission(call=f"{name}(" + emission.call[len(portable) + 1:], comment=f"{emission.comment}, {note}")
 
 
 # ---------------------------------------------------------------------------------------------------- CONV_2D
@@ -191,6 +208,51 @@ def dw_emit(ctx: EmitContext, op: Operator) -> OpEmission:
     return OpEmission(call=call, comment=f"{wt.shape[1]}x{wt.shape[2]} depthwise, DSP (SMLAD over tap pairs)")
 
 
+def dw_mult_supported(model: Model, op: Operator) -> bool:
+    x, w = model.tensor(op.inputs[0]), model.tensor(op.inputs[1])
+    dm = int(opt(op, "depth_multiplier", 1) or 1)
+    return (_const(model, op.inputs[1]) and len(w.shape) == 4 and dm >= 2 and w.shape[3] == x.shape[-1] * dm
+            and w.shape[1] * w.shape[2] <= DW_MAX_TAPS)
+
+
+def dw_mult_scratch(model: Model, op: Operator) -> int:
+    """== ek_depthwise_conv2d_mult_s8_dsp_buffer_size(): a row of zero points, 24 bytes of requantization
+    constants (ek_dsp_rq_t) per output channel and the per-pixel patch of int16 tap pairs."""
+    c = model.tensor(op.inputs[0]).shape[-1]
+    w = model.tensor(op.inputs[1]).shape
+    return round4(c) + 24 * w[3] + 4 * c * ((w[1] * w[2] + 1) // 2)
+
+
+def dw_mult_pack(weights: np.ndarray, dm: int) -> np.ndarray:
+    """[T, C_in * dm] taps x output channels -> the layout of ek_depthwise_conv2d_mult_s8_dsp.h: per input
+    channel, per pair of its output channels, per pair of taps, w(t0,o0) w(t0,o1) w(t1,o0) w(t1,o1)."""
+    taps, out_c = weights.shape
+    in_c, pairs, dm2 = out_c // dm, (taps + 1) // 2, dm + dm % 2
+    padded = np.zeros((2 * pairs, in_c, dm2), dtype=np.int8)
+    padded[:taps, :, :dm] = weights.reshape(taps, in_c, dm)
+    # [pair, tap-in-pair, ic, mpair, m-in-pair] -> [ic, mpair, pair, tap-in-pair, m-in-pair]
+    blocks = padded.reshape(pairs, 2, in_c, dm2 // 2, 2).transpose(2, 3, 0, 1, 4)
+    return np.ascontiguousarray(blocks).reshape(-1)
+
+
+def dw_mult_emit(ctx: EmitContext, op: Operator) -> OpEmission:
+    model = ctx.model
+    x, w, y = op.inputs[0], op.inputs[1], op.outputs[0]
+    wt = model.tensor(w)
+    out_c = wt.shape[3]
+    dm = int(opt(op, "depth_multiplier", 1))
+    taps = wt.shape[1] * wt.shape[2]
+    q = conv_quant(ctx, op, out_c)
+    weights = wt.array().reshape(taps, out_c)
+    bias = _wrap32(_bias(model, op, out_c) + q.input_offset * weights.astype(np.int64).sum(axis=0))
+    geometry = conv_geometry(model, op, (wt.shape[1], wt.shape[2]))
+    params = ctx.define("ek_dw_conv_params_t", "params", {**geometry, "depth_multiplier": dm, **q.fields()})
+    call = _weighted_call(ctx, "ek_depthwise_conv2d_mult_s8_dsp", params, q.quant, ctx.dims(x), x, ctx.dims(w),
+                          dw_mult_pack(weights, dm), bias, ctx.dims(y), y)
+    return OpEmission(call=call, comment=f"{wt.shape[1]}x{wt.shape[2]} depthwise, multiplier {dm}, DSP "
+                                         "(SMLAD over tap pairs, two output channels per word)")
+
+
 # -------------------------------------------------------------------------------------------- FULLY_CONNECTED
 
 
@@ -241,6 +303,33 @@ def add_emit(ctx: EmitContext, op: Operator) -> OpEmission:
                       comment=f"{emission.comment}, inputs tabulated per code")
 
 
+def add_bcast_supported(model: Model, op: Operator) -> bool:
+    a, b = model.tensor(op.inputs[0]), model.tensor(op.inputs[1])
+    return tuple(a.shape) != tuple(b.shape)
+
+
+def add_bcast_emit(ctx: EmitContext, op: Operator) -> OpEmission:
+    """The portable emitter's parameters (shape and per-input strides) unchanged; only the kernel's name differs."""
+    return _renamed(ctx, op, "ek_add_s8", "DSP (inputs tabulated per code, inner runs merged)", "ek_add_bcast_s8_dsp")
+
+
+# ---------------------------------------------------------------------------------------- AVERAGE / MAX POOL
+
+AVG_POOL_MAX_TAPS = 256  # EK_AVG_POOL_DSP_MAX_TAPS in ek_avg_pool2d_s8_dsp.h: 16-bit lane sums stay exact
+
+
+def avg_pool_supported(model: Model, op: Operator) -> bool:
+    return int(opt(op, "filter_height", 1)) * int(opt(op, "filter_width", 1)) <= AVG_POOL_MAX_TAPS
+
+
+def avg_pool_emit(ctx: EmitContext, op: Operator) -> OpEmission:
+    return _renamed(ctx, op, "ek_avg_pool2d_s8", "DSP (SXTAB16, 4 channels per word)")
+
+
+def max_pool_emit(ctx: EmitContext, op: Operator) -> OpEmission:
+    return _renamed(ctx, op, "ek_max_pool2d_s8", "DSP (SSUB8/SEL, 4 channels per word)")
+
+
 # ------------------------------------------------------------------------------------------------- selection
 
 
@@ -251,9 +340,14 @@ class DspVariant:
 
 
 def _variant(op: str, stem: str, emit: Callable[[EmitContext, Operator], OpEmission],
-             scratch: Callable[[Model, Operator], int], supported: Callable[[Model, Operator], bool]) -> DspVariant:
-    runtime = (f"{stem}_dsp.c", f"{stem}_dsp.h", f"{stem}.h", *COMMON)
+             scratch: Callable[[Model, Operator], int] | None, supported: Callable[[Model, Operator], bool],
+             extra: tuple[str, ...] = ()) -> DspVariant:
+    runtime = (f"{stem}_dsp.c", f"{stem}_dsp.h", f"{stem}.h", *extra, *COMMON)
     return DspVariant(Emitter(op, emit, runtime, scratch), supported)
+
+
+def _always(model: Model, op: Operator) -> bool:
+    return True
 
 
 DSP_VARIANTS: dict[str, DspVariant] = {
@@ -261,14 +355,40 @@ DSP_VARIANTS: dict[str, DspVariant] = {
     "DEPTHWISE_CONV_2D": _variant("DEPTHWISE_CONV_2D", "ek_depthwise_conv2d_s8", dw_emit, dw_scratch, dw_supported),
     "FULLY_CONNECTED": _variant("FULLY_CONNECTED", "ek_fully_connected_s8", fc_emit, fc_scratch, fc_supported),
     "ADD": _variant("ADD", "ek_add_s8", add_emit, add_scratch, add_supported),
+    "AVERAGE_POOL_2D": _variant("AVERAGE_POOL_2D", "ek_avg_pool2d_s8", avg_pool_emit, None, avg_pool_supported,
+                                ("ek_pool_params.h",)),
+    "MAX_POOL_2D": _variant("MAX_POOL_2D", "ek_max_pool2d_s8", max_pool_emit, None, _always, ("ek_pool_params.h",)),
 }
+
+
+# Further DSP kernels of an op, for configurations its first one does not take (tried in order after it).
+DSP_MORE: dict[str, tuple[DspVariant, ...]] = {
+    "DEPTHWISE_CONV_2D": (DspVariant(Emitter(
+        "DEPTHWISE_CONV_2D", dw_mult_emit,
+        ("ek_depthwise_conv2d_mult_s8_dsp.c", "ek_depthwise_conv2d_mult_s8_dsp.h", "ek_depthwise_conv2d_s8.h",
+         *COMMON), dw_mult_scratch), dw_mult_supported),),
+    "ADD": (DspVariant(Emitter(
+        "ADD", add_bcast_emit,
+        ("ek_add_bcast_s8_dsp.c", "ek_add_bcast_s8_dsp.h", "ek_add_s8.h", "ek_broadcast.h", *COMMON), add_scratch),
+        add_bcast_supported),),
+}
+
+
+def candidates(op: str) -> tuple[DspVariant, ...]:
+    """Every DSP kernel of an op type, in the order the generator tries them (none: the portable kernel only)."""
+    first = DSP_VARIANTS.get(op)
+    return ((first,) if first is not None else ()) + DSP_MORE.get(op, ())
+
+
+def _pick(model: Model, op: Operator) -> DspVariant | None:
+    return next((v for v in candidates(op.op) if v.supported(model, op)), None)
 
 
 def select(portable: Emitter, model: Model, op: Operator, variant: str) -> Emitter:
     """The emitter for ``op`` under a resolved variant: the DSP one when there is one for this configuration."""
     if variant == "dsp":
-        v = DSP_VARIANTS.get(op.op)
-        if v is not None and v.supported(model, op):
+        v = _pick(model, op)
+        if v is not None:
             # the portable kernel's headers too: the DSP header includes its parameter types from there
             headers = tuple(f for f in portable.runtime if f.endswith(".h") and f not in v.emitter.runtime)
             return replace(v.emitter, runtime=v.emitter.runtime + headers) if headers else v.emitter
@@ -277,5 +397,4 @@ def select(portable: Emitter, model: Model, op: Operator, variant: str) -> Emitt
 
 def op_variants(model: Model, variant: str) -> list[str]:
     """Per op, "dsp" or "portable": what the generator will emit (for tables and tests)."""
-    return ["dsp" if variant == "dsp" and op.op in DSP_VARIANTS and DSP_VARIANTS[op.op].supported(model, op)
-            else "portable" for op in model.operators]
+    return ["dsp" if variant == "dsp" and _pick(model, op) is not None else "portable" for op in model.operators]

@@ -72,6 +72,48 @@ static inline int32_t __qadd(int32_t a, int32_t b)
     return s > INT32_MAX ? INT32_MAX : (s < INT32_MIN ? INT32_MIN : (int32_t)s);
 }
 
+/* SXTAB16: a + SXTB16(b), each halfword added on its own, modulo 2^16 (no carry between them). */
+static inline int16x2_t __sxtab16(int16x2_t a, int8x4_t b)
+{
+    const uint32_t e = (uint32_t)__sxtb16(b), u = (uint32_t)a;
+    return (int16x2_t)(((u + e) & 0xFFFFu) | (((u >> 16) + (e >> 16)) << 16));
+}
+
+/* The APSR.GE bits the byte-wise SIMD instructions set and SEL reads: one copy per translation unit, which is
+   enough for the kernels' SSUB8-then-SEL pairs (a host model, not thread-safe). */
+static inline uint32_t *ek_acle_ge(void)
+{
+    static uint32_t ge;
+    return &ge;
+}
+
+/* SSUB8: the four byte-wise differences a - b, modulo 2^8; GE bit i set where a_i >= b_i (signed). */
+static inline int8x4_t __ssub8(int8x4_t a, int8x4_t b)
+{
+    uint32_t r = 0, ge = 0;
+    int32_t i;
+    for (i = 0; i < 4; ++i) {
+        const int32_t d = (int32_t)(int8_t)(uint8_t)((uint32_t)a >> (8 * i)) -
+                          (int32_t)(int8_t)(uint8_t)((uint32_t)b >> (8 * i));
+        r |= ((uint32_t)d & 0xFFu) << (8 * i);
+        ge |= (d >= 0 ? 1u : 0u) << i;
+    }
+    *ek_acle_ge() = ge;
+    return (int8x4_t)r;
+}
+
+/* SEL: byte i from a where GE bit i is set, else from b. */
+static inline uint32_t __sel(uint32_t a, uint32_t b)
+{
+    const uint32_t ge = *ek_acle_ge();
+    uint32_t mask = 0;
+    int32_t i;
+    for (i = 0; i < 4; ++i) {
+        mask |= ((ge >> i) & 1u) ? 0xFFu << (8 * i) : 0u;
+    }
+    return (a & mask) | (b & ~mask);
+}
+
 #endif /* no SIMD32/DSP extension */
 
 #endif /* EK_ACLE_HOST_H */
