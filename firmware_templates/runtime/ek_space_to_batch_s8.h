@@ -20,8 +20,8 @@ typedef struct {
     int32_t channels;            /* innermost extent of both tensors, >= 1 */
     int32_t block_h, block_w;    /* block shape, >= 1 each (block_w 1 for 3-D) */
     int32_t pad_top, pad_left;   /* leading paddings, >= 0 (the trailing ones follow from the output shape) */
-    int32_t pad_value;           /* the byte written into padding, in [-128, 127]: 0 as TFLM writes (see
-                                    converters/c_codegen/ops/space_to_batch.py) */
+    int32_t pad_value;           /* the int8 code written into padding, in [-128, 127]: the output zero point (the
+                                    generator emits zero paddings only, see ops/space_to_batch_nd.py) */
 } ek_space_to_batch_params_t;
 
 ek_status_t ek_space_to_batch_s8(const ek_context_t *ctx, const ek_space_to_batch_params_t *params,

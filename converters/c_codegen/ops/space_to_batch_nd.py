@@ -3,20 +3,21 @@
 Block shape and paddings must be constant; they are folded into the kernel's parameters (3-D tensors are read as
 N,H,1,C, as TFLM's ExtendShapeSpaceToBatch does). No requantization: TFLM's Prepare checks only ranks and types.
 
-The padding byte: TFLM's reference kernel pads with ``SpaceToBatchParams::output_offset``, and TFLM's
-space_to_batch_nd.cc allocates that struct in Init but never sets it, so the wheel pads with 0 whatever the
-output zero point is (probed: output zero points 0, 17 and -5 all pad with byte 0). edgekit reproduces those bytes
-(``TFLM_PAD_VALUE``); when the zero point is not 0, the padding therefore is not real zero in either runtime.
+Paddings must be zero. TFLM's reference kernel pads with ``SpaceToBatchParams::output_offset``, and TFLM's
+space_to_batch_nd.cc allocates that struct in Init but never sets it: the padding bytes are whatever the arena
+held (probed with the reference wheel: byte 0 in a fresh process, byte 28 once other interpreters had used the
+heap, whatever the output zero point). No byte-exact result exists, so edgekit refuses non-zero paddings rather
+than pick a value; the kernel itself takes a pad value (the output zero point is what TensorFlow means) for the
+day TFLM sets it.
 """
 
 from __future__ import annotations
 
+from edgekit.converters.c_codegen.quant import qparams
 from edgekit.converters.c_codegen.registry import EmitContext, OpEmission, register
 from edgekit.converters.c_codegen.support import OP_RULES, SUMMARY, Rule, _const_input, _int8
 
 from edgekit.ir import Model, Operator
-
-TFLM_PAD_VALUE = 0  # the never-initialised output_offset of TFLM's SpaceToBatchParams (see the docstring)
 
 
 def extended(shape: list[int]) -> list[int]:
@@ -45,7 +46,7 @@ def nd_params(model: Model, op: Operator, lead: str) -> dict[str, int]:
 @register("SPACE_TO_BATCH_ND", runtime=("ek_space_to_batch_s8.c", "ek_space_to_batch_s8.h"))
 def emit(ctx: EmitContext, op: Operator) -> OpEmission:
     x, y = op.inputs[0], op.outputs[0]
-    fields = {**nd_params(ctx.model, op, "pad"), "pad_value": TFLM_PAD_VALUE}
+    fields = {**nd_params(ctx.model, op, "pad"), "pad_value": int(qparams(ctx.model, y)[1][0])}
     params = ctx.define("ek_space_to_batch_params_t", "space_to_batch", fields)
     call = (
         f"ek_space_to_batch_s8(&ek_ctx, &{params}, &{ctx.dims(x)}, {ctx.data(x, 'const int8_t')}, "
@@ -89,12 +90,23 @@ def check_nd(model: Model, op: Operator, kind: str) -> str | None:
     return None
 
 
+def _zero_paddings(model: Model, op: Operator) -> str | None:
+    _, amounts = block_and_amounts(model, op)
+    if any(v for pair in amounts for v in pair):
+        spatial = len(model.tensor(op.inputs[0]).shape) - 2
+        return (f"has paddings {[list(p) for p in amounts[:spatial]]}; TFLite Micro pads with a value its kernel "
+                "never initialises (SpaceToBatchParams.output_offset), so its padded bytes are undefined and no "
+                "byte-exact result exists (use input sizes that are multiples of the block shape with VALID "
+                "padding, or a dilated CONV_2D the converter fuses)")
+    return None
+
+
 OP_RULES["SPACE_TO_BATCH_ND"] = (
     _int8(("input", 0), ("output", 0)),
     _const_input("block shape", 1),
     _const_input("paddings", 2),
     Rule("3-D NHC or 4-D NHWC; int32 block >= 1, paddings >= 0; output shape consistent",
          lambda model, op: check_nd(model, op, "space_to_batch")),
+    Rule("zero paddings (TFLite Micro pads with an uninitialised value)", _zero_paddings),
 )
-SUMMARY["SPACE_TO_BATCH_ND"] = ("4-D NHWC and 3-D NHC, any block shape and paddings; a byte copy, padding with "
-                                "byte 0 as TFLM does (not the output zero point)")
+SUMMARY["SPACE_TO_BATCH_ND"] = "4-D NHWC and 3-D NHC, any block shape, zero paddings; a byte copy (no requantization)"
