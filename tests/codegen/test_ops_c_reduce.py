@@ -1,0 +1,534 @@
+"""ARG_MAX, ARG_MIN, SUM, REDUCE_MAX, REDUCE_MIN and standalone RELU_N1_TO_1 / RELU_0_TO_1, byte for byte.
+
+Single-op Keras models (``tf.argmax`` / ``tf.reduce_*`` / ``tf.clip_by_value`` in a Lambda) go through the real TF
+converter once per session (cached like the other single-op models). ``edgekit.verify.verify_model`` generates,
+compiles and runs each reduction on 24 seeded inputs plus all -128 and all 127 and compares with TFLite Micro; tie-
+heavy inputs (a few distinct codes) check that ties take the first index and that max/min start where TFLM's do.
+Options the converter never writes (an output scale below the input's for SUM, an int64 axis, a variable axes tensor, mismatched
+quantization, RELU_0_TO_1) are set by editing the converted flatbuffer.
+
+TFLite Micro has no RELU_N1_TO_1 / RELU_0_TO_1 kernel (such a model does not load there), so those two are checked
+against LiteRT's kernels on every int8 code, the only runtime that runs them.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from edgekit.errors import UnsupportedError
+from edgekit.ir import Model
+
+from .conftest import _cached
+
+HERE = Path(__file__).resolve().parent
+N_RANDOM = 24
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    build: Callable[[], Any]  # -> tf_keras.Model
+    ops: tuple[str, ...]  # the op names the converted (and edited) model must contain
+    edit: Callable[[Any, Any], None] | None = None  # (schema module, ModelT) -> None
+    int16: bool = False  # 16x8 conversion (for the refusal tests)
+
+
+def _lambda(shape: tuple[int, ...], fn: Callable[[Any, Any], Any]) -> Callable[[], Any]:
+    """A one-op model: ``fn(tf, x)`` on an input of ``shape`` (batch 1)."""
+
+    def build() -> Any:
+        import tensorflow as tf
+        import tf_keras as keras
+
+        x = keras.Input(shape, batch_size=1)
+        return keras.Model(x, keras.layers.Lambda(lambda t: fn(tf, t))(x))
+
+    return build
+
+
+def _arg(kind: str, shape: tuple[int, ...], axis: int, int64: bool = False) -> Callable[[], Any]:
+    return _lambda(shape, lambda tf, t: getattr(tf.math, kind)(t, axis=axis,
+                                                                output_type=tf.int64 if int64 else tf.int32))
+
+
+def _reduce(kind: str, shape: tuple[int, ...], axes: list[int] | int, keep: bool = False) -> Callable[[], Any]:
+    return _lambda(shape, lambda tf, t: getattr(tf.math, kind)(t, axis=axes, keepdims=keep))
+
+
+def _clip(lo: float, hi: float, shape: tuple[int, ...] = (4, 5, 6)) -> Callable[[], Any]:
+    return _lambda(shape, lambda tf, t: tf.clip_by_value(t, lo, hi))
+
+
+def _mixed() -> Any:
+    """A small classifier: CONV -> REDUCE_MAX (global max pool) -> FC -> ARG_MAX (int32 class index)."""
+    import tensorflow as tf
+    import tf_keras as keras
+
+    x = keras.Input((10, 10, 3), batch_size=1)
+    y = keras.layers.Conv2D(8, 3, padding="same", activation="relu")(x)
+    y = keras.layers.Lambda(lambda t: tf.reduce_max(t, axis=[1, 2]))(y)
+    y = keras.layers.Dense(6)(y)
+    y = keras.layers.Lambda(lambda t: tf.argmax(t, axis=-1, output_type=tf.int32))(y)
+    return keras.Model(x, y)
+
+
+# ---------------------------------------------------------------------------------------------- flatbuffer edits
+
+
+def _quant(s: Any, tensor: Any, scale: float, zp: int) -> None:
+    q = s.QuantizationParametersT()
+    q.scale, q.zeroPoint = [scale], [zp]
+    tensor.quantization = q
+
+
+def _io_quant(s_in: float, zp_in: int, s_out: float, zp_out: int) -> Callable[[Any, Any], None]:
+    def edit(s: Any, m: Any) -> None:
+        sg = m.subgraphs[0]
+        _quant(s, sg.tensors[sg.inputs[0]], s_in, zp_in)
+        _quant(s, sg.tensors[sg.outputs[0]], s_out, zp_out)
+
+    return edit
+
+
+def _output_quant(scale_factor: float = 1.0, zp_delta: int = 0) -> Callable[[Any, Any], None]:
+    """Output scale = factor * input scale (as float32), output zero point moved by ``zp_delta``."""
+
+    def edit(s: Any, m: Any) -> None:
+        sg = m.subgraphs[0]
+        qi = sg.tensors[sg.inputs[0]].quantization
+        _quant(s, sg.tensors[sg.outputs[0]], float(np.float32(qi.scale[0] * scale_factor)),
+               int(qi.zeroPoint[0]) + zp_delta)
+
+    return edit
+
+
+def _int64_axis(s: Any, m: Any) -> None:
+    """The ARG_MAX axis tensor rewritten as int64 (TFLite allows it; TFLM's kernel does not)."""
+    sg = m.subgraphs[0]
+    t = sg.tensors[sg.operators[0].inputs[1]]
+    buf = m.buffers[t.buffer]
+    value = int(np.frombuffer(bytes(buf.data), np.int32)[0])
+    buf.data = np.frombuffer(np.array([value], np.int64).tobytes(), np.uint8)
+    t.type = s.TensorType.INT64
+
+
+def _variable_axes(s: Any, m: Any) -> None:
+    """The axes tensor loses its data and becomes a second graph input."""
+    sg = m.subgraphs[0]
+    axes = sg.operators[0].inputs[1]
+    sg.tensors[axes].buffer = 0
+    sg.inputs = [*sg.inputs, axes]
+
+
+def _opcode(name: str) -> Callable[[Any, Any], None]:
+    """The model's only op code replaced (RELU_N1_TO_1 -> RELU_0_TO_1, which the converter never writes)."""
+
+    def edit(s: Any, m: Any) -> None:
+        code = getattr(s.BuiltinOperator, name)
+        m.operatorCodes[0].builtinCode = code
+        m.operatorCodes[0].deprecatedBuiltinCode = min(code, s.BuiltinOperator.PLACEHOLDER_FOR_GREATER_OP_CODES)
+
+    return edit
+
+
+def _both(*edits: Callable[[Any, Any], None]) -> Callable[[Any, Any], None]:
+    def edit(s: Any, m: Any) -> None:
+        for e in edits:
+            e(s, m)
+
+    return edit
+
+
+AM, AN, SUM, RMAX, RMIN = ("ARG_MAX",), ("ARG_MIN",), ("SUM",), ("REDUCE_MAX",), ("REDUCE_MIN",)
+N1, Z1 = ("RELU_N1_TO_1",), ("RELU_0_TO_1",)
+
+VERIFIED = [
+    Case("argmax_head", _arg("argmax", (10,), -1), AM),
+    Case("argmax_last_3d", _arg("argmax", (5, 7), -1), AM),
+    Case("argmax_axis1_4d", _arg("argmax", (4, 5, 6), 1), AM),
+    Case("argmax_axis2_4d", _arg("argmax", (4, 5, 6), 2), AM),
+    Case("argmax_batch_axis", _arg("argmax", (3, 4), 0), AM),  # an axis of size 1: every index is 0
+    Case("argmin_last", _arg("argmin", (12,), -1), AN),
+    Case("argmin_axis1_4d", _arg("argmin", (4, 5, 6), 1), AN),
+    Case("argmin_5d", _arg("argmin", (2, 3, 4, 5), -2), AN),
+    Case("sum_hw", _reduce("reduce_sum", (4, 5, 6), [1, 2]), SUM),
+    Case("sum_hw_keep", _reduce("reduce_sum", (4, 5, 6), [1, 2], keep=True), SUM),
+    Case("sum_last", _reduce("reduce_sum", (4, 5, 6), -1), SUM),
+    Case("sum_neg_axes_keep", _reduce("reduce_sum", (4, 5, 6), [-3, -1], keep=True), SUM),
+    Case("sum_5d", _reduce("reduce_sum", (2, 3, 4, 5), [1, 3]), SUM),
+    Case("sum_all", _reduce("reduce_sum", (3, 4, 5), [0, 1, 2, 3], keep=True), SUM),
+    # Output scale below the input's: the multiplier exceeds 1 (shift > 0) and the outputs saturate.
+    Case("sum_ratio_gt1", _reduce("reduce_sum", (3, 4), -1), SUM, edit=_output_quant(0.4, 3)),
+    Case("rmax_hw", _reduce("reduce_max", (6, 7, 5), [1, 2]), RMAX),
+    Case("rmax_hw_keep", _reduce("reduce_max", (6, 7, 5), [1, 2], keep=True), RMAX),
+    Case("rmax_last_keep", _reduce("reduce_max", (6, 7, 5), -1, keep=True), RMAX),
+    Case("rmax_5d", _reduce("reduce_max", (2, 3, 4, 5), [0, 1, 3]), RMAX),
+    Case("rmax_neg_axis", _reduce("reduce_max", (6, 7, 5), -2), RMAX),
+    Case("rmin_hw", _reduce("reduce_min", (6, 7, 5), [1, 2]), RMIN),
+    Case("rmin_last_keep", _reduce("reduce_min", (6, 7, 5), -1, keep=True), RMIN),
+    Case("rmin_5d", _reduce("reduce_min", (2, 3, 4, 5), [-1, 2]), RMIN),
+    Case("mixed_conv_rmax_fc_argmax", _mixed, ("CONV_2D", "REDUCE_MAX", "FULLY_CONNECTED", "ARG_MAX")),
+]
+# Scales where LiteRT's float32 ratio and a double ratio give other bytes (found by search), and the converter's.
+F32_RATIO = [(0.02075766772031784, 22, 0.0030056352261453867, 5), (0.01030112337321043, 28, 0.009374567307531834, 18),
+             (0.04484965279698372, -30, 0.005199959501624107, 3)]
+CLIPS = [
+    Case("clip_n1_1", _clip(-1.0, 1.0), N1),
+    *(Case(f"clip_n1_1_f32_{i}", _clip(-1.0, 1.0), N1, edit=_io_quant(*q)) for i, q in enumerate(F32_RATIO)),
+    Case("clip_0_1", _clip(-1.0, 1.0), Z1, edit=_opcode("RELU_0_TO_1")),
+    *(Case(f"clip_0_1_f32_{i}", _clip(-1.0, 1.0), Z1, edit=_both(_io_quant(*q), _opcode("RELU_0_TO_1")))
+      for i, q in enumerate(F32_RATIO)),
+]
+REFUSED = [
+    (Case("r_argmax_int64", _arg("argmax", (5, 7), -1, int64=True), AM),
+     r"op 0 \(ARG_MAX\) has an int64 output; TFLite Micro's kernel produces int32 indices only .*output_type=tf\.int32"),
+    (Case("r_argmin_int64", _arg("argmin", (5, 7), 0, int64=True), AN),
+     r"op 0 \(ARG_MIN\) has an int64 output; .*tf\.math\.argmin\(\.\.\., output_type=tf\.int32\)"),
+    (Case("r_argmax_int64_axis", _arg("argmax", (5, 7), -1), AM, edit=_int64_axis),
+     r"op 0 \(ARG_MAX\) has an int64 axis tensor; TFLite Micro's kernel reads an int32 axis only"),
+    (Case("r_rmax_scale", _reduce("reduce_max", (6, 7, 5), [1, 2]), RMAX, edit=_output_quant(2.0)),
+     r"op 0 \(REDUCE_MAX\) has different input and output quantization; TFLite Micro's int8 kernel requires"),
+    (Case("r_rmin_zero_point", _reduce("reduce_min", (6, 7, 5), -1), RMIN, edit=_output_quant(1.0, 1)),
+     r"op 0 \(REDUCE_MIN\) has different input and output quantization"),
+    (Case("r_sum_variable_axes", _reduce("reduce_sum", (4, 5, 6), -1), SUM, edit=_variable_axes),
+     r"op 0 \(SUM\) has a non-constant axes; edgekit needs it constant"),
+    (Case("r_rmax_int16", _reduce("reduce_max", (4, 5, 6), -1), RMAX, int16=True),
+     r"op 0 \(REDUCE_MAX\) has int16 activations"),
+]
+CASES = {c.name: c for c in [*VERIFIED, *CLIPS, *(c for c, _ in REFUSED)]}
+
+
+def _convert(case: Case, seed: int) -> bytes:
+    import tensorflow as tf
+    import tf_keras as keras
+
+    from .singleop_models import convert
+
+    keras.utils.set_random_seed(seed)
+    model = case.build()
+    if case.int16:
+        rng = np.random.default_rng(seed)
+        shape = tuple(model.inputs[0].shape)
+        conv = tf.lite.TFLiteConverter.from_keras_model(model)
+        conv.optimizations = [tf.lite.Optimize.DEFAULT]
+        conv.representative_dataset = lambda: ([rng.normal(0, 1, shape).astype(np.float32)] for _ in range(16))
+        conv.target_spec.supported_ops = [tf.lite.OpsSet.EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8]
+        conv.inference_input_type = conv.inference_output_type = tf.int16
+        data = conv.convert()
+    else:
+        data = convert(model, per_tensor=False, seed=seed)
+    if case.edit is not None:
+        import flatbuffers
+        from ai_edge_litert import schema_py_generated as s
+
+        m = s.ModelT.InitFromObj(s.Model.GetRootAs(data, 0))
+        case.edit(s, m)
+        b = flatbuffers.Builder(len(data) + 1024)
+        b.Finish(m.Pack(b), file_identifier=b"TFL3")
+        data = bytes(b.Output())
+    return data
+
+
+def _build_all(out: Path) -> None:
+    for i, case in enumerate(CASES.values()):
+        (out / f"{case.name}.tflite").write_bytes(_convert(case, seed=300 + i))
+
+
+@pytest.fixture(scope="session")
+def reduce_models() -> dict[str, Path]:
+    """Every case converted once (real TF converter), cached across sessions by this file's hash."""
+    names = [f"{n}.tflite" for n in CASES]
+    folder = _cached("reduce-c", [Path(__file__), HERE / "singleop_models.py"], names, _build_all)
+    return {n: folder / f"{n}.tflite" for n in CASES}
+
+
+def _read(path: Path) -> Model:
+    from edgekit.converters.tflite_reader import read_model
+
+    return read_model(path)
+
+
+def _ops(path: Path) -> tuple[str, ...]:
+    return tuple(op.op for op in _read(path).operators)
+
+
+def _tflm(path: Path, model: Model, samples: list[list[np.ndarray]]) -> list[bytes]:
+    from edgekit.verify.reference import tflm_run
+
+    return [b"".join(np.ascontiguousarray(o).tobytes() for o in outs)
+            for outs in tflm_run(path.read_bytes(), samples, len(model.outputs))]
+
+
+def _run_c(model: Model, samples: list[list[np.ndarray]], tmp_path: Path) -> list[bytes]:
+    """The generated C compiled for the host, one output blob per sample."""
+    from edgekit.converters.c_codegen.generator import generate_c
+
+    from edgekit.verify.harness import build_host, run_host
+
+    gen = generate_c(model, None, tmp_path / "gen", force=True)
+    exe = build_host(gen.out_dir, tmp_path / "build")
+    blob = run_host(exe, [b"".join(x.tobytes() for x in s) for s in samples], tmp_path)
+    per = sum(model.tensor(t).nbytes for t in model.outputs)
+    assert len(blob) == per * len(samples)
+    return [blob[k * per : (k + 1) * per] for k in range(len(samples))]
+
+
+# ---------------------------------------------------------------------------------------------- TFLM ops
+
+
+@pytest.mark.parametrize("name", [c.name for c in VERIFIED])
+def test_verify_model_is_bit_exact(name: str, reduce_models: dict[str, Path], tmp_path: Path) -> None:
+    from edgekit.verify import verify_model
+
+    path = reduce_models[name]
+    assert _ops(path) == CASES[name].ops, "the converter wrote a different graph"
+    report = verify_model(path, n_inputs=N_RANDOM, seed=11, work_dir=tmp_path / "verify")
+    assert report.samples == N_RANDOM + 2  # plus all -128 and all 127
+    assert report.identical, f"{name}: {report.differing_elements} elements differ, first at {report.first_bad_op}"
+
+
+TIE_CASES = [c.name for c in VERIFIED if c.ops in (AM, AN, RMAX, RMIN)]
+
+
+@pytest.mark.parametrize("name", TIE_CASES)
+def test_ties_and_extremes_match_tflm(name: str, reduce_models: dict[str, Path], tmp_path: Path) -> None:
+    """Inputs made of two or three distinct codes (many equal maxima / minima, -128 and 127 among them): the first
+    index wins in ARG_MAX / ARG_MIN, and REDUCE_MAX / REDUCE_MIN of all -128 (all 127) stay there."""
+    path = reduce_models[name]
+    model = _read(path)
+    (t,) = model.inputs
+    shape = model.tensor(t).shape
+    rng = np.random.default_rng(5)
+    palettes = ([-128, 127], [-128, -127], [126, 127], [0, 1, 2], [-5, -5, 9], [-128], [127], [3])
+    samples = [[rng.choice(np.array(p, np.int8), size=shape)] for p in palettes for _ in range(3)]
+    want = _tflm(path, model, samples)
+    got = _run_c(model, samples, tmp_path)
+    assert got == want
+    if CASES[name].ops in (AM, AN):  # the all-equal samples: every index is the first, 0
+        for k in range(15, 24):
+            assert not np.frombuffer(got[k], np.int32).any()
+
+
+def test_arg_max_indices_vary_and_have_the_output_shape(reduce_models: dict[str, Path], tmp_path: Path) -> None:
+    """The classification-head case really picks different classes (the int32 output is not all zeros)."""
+    from edgekit.verify.inputs import make_samples
+
+    path = reduce_models["argmax_head"]
+    model = _read(path)
+    assert model.tensor(model.outputs[0]).dtype == "int32" and model.tensor(model.outputs[0]).shape == (1,)
+    samples = make_samples(model, 12, seed=2)
+    got = [int(np.frombuffer(b, np.int32)[0]) for b in _run_c(model, samples, tmp_path)]
+    assert got == [int(np.argmax(s[0].reshape(-1))) for s in samples]
+    assert len(set(got)) > 3
+
+
+def test_sum_uses_the_unfolded_multiplier(reduce_models: dict[str, Path], tmp_path: Path) -> None:
+    """SUM's parameters are QuantizeMultiplier(s_in / s_out) itself (no 1/N folded in as MEAN does)."""
+    from edgekit.converters.c_codegen.generator import generate_c
+    from edgekit.converters.c_codegen.ops.mean import mean_quant
+    from edgekit.converters.c_codegen.quant import qparams, quantize_multiplier
+
+    model = _read(reduce_models["sum_ratio_gt1"])
+    op = model.operators[0]
+    (s_in,), _ = qparams(model, op.inputs[0])
+    (s_out,), _ = qparams(model, op.outputs[0])
+    m, e = quantize_multiplier(float(s_in) / float(s_out))
+    assert e > 0  # the edit made the ratio exceed 1
+    assert (m, e) != mean_quant(s_in, s_out, 4)
+    text = (generate_c(model, None, tmp_path / "gen", force=True).out_dir / "model.c").read_text()
+    assert f"{{.multiplier = {m}, .shift = {e}}}" in text and "ek_mean_s8(" in text
+
+
+def test_reduce_params_collapse_the_shape(reduce_models: dict[str, Path]) -> None:
+    """REDUCE_MAX over H and W of [1, 6, 7, 5] is one reduced run of 42 then 5 kept channels."""
+    from edgekit.converters.c_codegen.ops.arg_min_max import arg_params
+    from edgekit.converters.c_codegen.ops.reduce import reduce_params
+
+    model = _read(reduce_models["rmax_hw"])
+    p = reduce_params(model, model.operators[0])
+    assert (p["rank"], p["shape"][:2], p["reduced"][:2], p["is_max"]) == (2, [42, 5], [1, 0], 1)
+    model = _read(reduce_models["argmin_5d"])
+    assert arg_params(model, model.operators[0]) == {"outer": 6, "axis_size": 4, "inner": 5, "is_max": 0}
+
+
+# ---------------------------------------------------------------------------------------------- refusals
+
+
+@pytest.mark.parametrize(("name", "message"), [(c.name, msg) for c, msg in REFUSED])
+def test_unsupported_variants_are_refused(name: str, message: str, reduce_models: dict[str, Path]) -> None:
+    from edgekit.converters.c_codegen.support import check_model
+
+    path = reduce_models[name]
+    assert _ops(path) == CASES[name].ops
+    with pytest.raises(UnsupportedError, match=message):
+        check_model(_read(path))
+
+
+@pytest.mark.parametrize("name", ["r_argmax_int64", "r_argmax_int64_axis", "r_rmax_scale", "r_rmin_zero_point"])
+def test_refused_variants_do_not_run_in_tflm_either(name: str, reduce_models: dict[str, Path]) -> None:
+    """The refusals above mirror TFLite Micro: its invoke fails on each of these models."""
+    from edgekit.verify.inputs import make_samples
+    from edgekit.verify.reference import tflm_run
+
+    path = reduce_models[name]
+    model = _read(path)
+    with pytest.raises(Exception):  # noqa: B017  (the tflite_micro wrapper raises a bare RuntimeError)
+        tflm_run(path.read_bytes(), make_samples(model, 1, seed=0), len(model.outputs))
+
+
+# ---------------------------------------------------------------------------------------------- RELU_N1_TO_1 / RELU_0_TO_1
+
+
+def _litert(path: Path, samples: list[list[np.ndarray]], resolver: str) -> list[bytes]:
+    from ai_edge_litert import interpreter as lite
+
+    it = lite.Interpreter(model_content=path.read_bytes(),
+                          experimental_op_resolver_type=getattr(lite.OpResolverType, resolver))
+    it.allocate_tensors()
+    (i,), (o,) = it.get_input_details(), it.get_output_details()
+    out = []
+    for s in samples:
+        it.set_tensor(i["index"], s[0])
+        it.invoke()
+        out.append(it.get_tensor(o["index"]).tobytes())
+    return out
+
+
+def _every_code(model: Model) -> list[list[np.ndarray]]:
+    from edgekit.verify.inputs import make_samples
+
+    (t,) = model.inputs
+    shape, n = model.tensor(t).shape, model.tensor(t).num_elements
+    codes = np.arange(-128, 128, dtype=np.int8)
+    return make_samples(model, 4, seed=3) + [[np.resize(np.roll(codes, -k), n).reshape(shape)]
+                                            for k in range(0, 256, n // 2)]
+
+
+@pytest.mark.parametrize("name", [c.name for c in CLIPS])
+def test_relu_clip_matches_litert_on_every_code(name: str, reduce_models: dict[str, Path], tmp_path: Path) -> None:
+    path = reduce_models[name]
+    assert _ops(path) == CASES[name].ops
+    model = _read(path)
+    samples = _every_code(model)
+    got = _run_c(model, samples, tmp_path)
+    for resolver in ("BUILTIN_WITHOUT_DEFAULT_DELEGATES", "BUILTIN_REF"):
+        assert got == _litert(path, samples, resolver), resolver
+
+
+def test_relu_clip_follows_the_float32_ratio(reduce_models: dict[str, Path]) -> None:
+    """The edited scales are sensitive: a double-precision ratio (TFLM's RELU) gives other bytes than LiteRT."""
+    from edgekit.converters.c_codegen import fixedpoint as fp
+    from edgekit.converters.c_codegen.ops.relu_clip import relu_clip_table
+    from edgekit.converters.c_codegen.quant import quantize_multiplier
+
+    for i, (s_in, zp_in, s_out, zp_out) in enumerate(F32_RATIO):
+        path = reduce_models[f"clip_n1_1_f32_{i}"]
+        model = _read(path)
+        samples = _every_code(model)
+        seen: dict[int, int] = {}
+        for x, y in zip(samples, _litert(path, samples, "BUILTIN_REF"), strict=True):
+            seen.update(zip(x[0].reshape(-1).tolist(), np.frombuffer(y, np.int8).tolist(), strict=True))
+        litert = [seen[c] for c in range(-128, 128)]
+        assert relu_clip_table("RELU_N1_TO_1", s_in, zp_in, s_out, zp_out) == litert
+        m, e = quantize_multiplier(float(s_in) / float(s_out))
+        table = relu_clip_table("RELU_N1_TO_1", s_in, zp_in, s_out, zp_out)
+        lo, hi = min(table), max(table)
+        double = [max(lo, min(hi, zp_out + fp.mbqm(c - zp_in, m, e))) for c in range(-128, 128)]
+        assert double != litert
+
+
+def test_tflm_has_no_relu_clip_kernel(reduce_models: dict[str, Path]) -> None:
+    """Why LiteRT is the reference for these two: TFLite Micro refuses to load either model."""
+    from edgekit.verify import verify_model
+
+    for name in ("clip_n1_1", "clip_0_1"):
+        with pytest.raises(UnsupportedError, match="TFLite Micro cannot run"):
+            verify_model(reduce_models[name], n_inputs=1)
+
+
+# ---------------------------------------------------------------------------------------------- kernels in C
+
+
+def test_kernels_check_their_arguments(tmp_path: Path) -> None:
+    """Hand-computed calls, and EK_ERR_ARGUMENT (nothing written) for shapes that do not add up."""
+    src = tmp_path / "t.c"
+    src.write_text(r"""
+#include <stdio.h>
+#include "ek_arg_min_max_s8.h"
+#include "ek_reduce_s8.h"
+int main(void) {
+    const ek_context_t ctx = {0, 0};
+    const int8_t x[6] = {3, 7, 7, -2, -2, 5};             /* [2, 3] */
+    const ek_dims_t d6 = {1, 1, 1, 6}, d2 = {1, 1, 1, 2}, d3 = {1, 1, 1, 3};
+    int32_t idx[3] = {-9, -9, -9};
+    int8_t r[3] = {9, 9, 9};
+    const ek_arg_min_max_params_t amax = {2, 3, 1, 1}, amin_cols = {1, 2, 3, 0}, bad = {2, 2, 1, 1};
+    const ek_reduce_params_t rmax = {2, {2, 3, 1, 1, 1, 1}, {0, 1, 0, 0, 0, 0}, 1};
+    const ek_reduce_params_t rmin = {2, {2, 3, 1, 1, 1, 1}, {1, 0, 0, 0, 0, 0}, 0};
+    const ek_reduce_params_t rbad = {7, {2, 3, 1, 1, 1, 1}, {1, 0, 0, 0, 0, 0}, 0};
+    printf("%d ", ek_arg_min_max_s8(&ctx, &amax, &d6, x, &d2, idx)); printf("%d %d ", idx[0], idx[1]);
+    printf("%d ", ek_arg_min_max_s8(&ctx, &amin_cols, &d6, x, &d3, idx)); printf("%d %d %d ", idx[0], idx[1], idx[2]);
+    idx[0] = -9;
+    printf("%d %d ", ek_arg_min_max_s8(&ctx, &bad, &d6, x, &d2, idx), idx[0]);
+    printf("%d ", ek_reduce_s8(&ctx, &rmax, &d6, x, &d2, r)); printf("%d %d ", r[0], r[1]);
+    printf("%d ", ek_reduce_s8(&ctx, &rmin, &d6, x, &d3, r)); printf("%d %d %d ", r[0], r[1], r[2]);
+    r[0] = 9;
+    printf("%d %d ", ek_reduce_s8(&ctx, &rbad, &d6, x, &d3, r), r[0]);
+    printf("%d\n", ek_reduce_s8(&ctx, &rmax, &d6, x, &d3, r));
+    return 0;
+}
+""")
+    runtime = HERE.parents[1] / "firmware_templates" / "runtime"
+    exe = tmp_path / "t"
+    subprocess.run(["gcc", "-std=c99", "-Wall", "-Wextra", "-Werror", "-I", str(runtime), str(src),
+                    str(runtime / "ek_arg_min_max_s8.c"), str(runtime / "ek_reduce_s8.c"), "-o", str(exe)], check=True)
+    out = subprocess.run([str(exe)], check=True, capture_output=True, text=True).stdout.split()
+    # argmax rows: [3 7 7] -> 1 (first of the ties), [-2 -2 5] -> 2; argmin columns: (3,-2)->1, (7,-2)->1, (7,5)->1
+    assert out == ["0", "1", "2", "0", "1", "1", "1", "1", "-9", "0", "7", "5", "0", "-2", "-2", "5", "1", "9", "1"]
+
+
+# ---------------------------------------------------------------------------------------------- QEMU
+
+
+@pytest.mark.qemu
+def test_classifier_on_emulated_cortex_m4(reduce_models: dict[str, Path], tmp_path: Path) -> None:
+    """CONV -> REDUCE_MAX -> FC -> ARG_MAX cross-compiled for mps2-an386 under QEMU: the int32 class index
+    comes back over the serial protocol equal to TFLite Micro's."""
+    for tool in ("qemu-system-arm", "arm-none-eabi-gcc"):
+        if shutil.which(tool) is None:
+            pytest.skip(f"{tool} is not installed (make system-packages installs it)")
+    from click.testing import CliRunner
+
+    from edgekit.cli.bench import command
+    from edgekit.verify.inputs import make_samples
+
+    path = reduce_models["mixed_conv_rmax_fc_argmax"]
+    model = _read(path)
+    # Near-uniform "colours" (one code per channel plus noise) make the untrained head pick several classes;
+    # uniform noise always picks the same one. Then all -128 and all 127.
+    rng = np.random.default_rng(0)
+    colours = [[np.clip(rng.integers(-128, 128, size=3) + rng.integers(-4, 5, size=(1, 10, 10, 3)), -128, 127)
+                .astype(np.int8)] for _ in range(8)]
+    samples = colours + make_samples(model, 0, seed=0)
+    np.save(tmp_path / "inputs.npy", np.stack([s[0] for s in samples]))
+    report = tmp_path / "bench.json"
+    result = CliRunner().invoke(command, ["--emulate", "-t", "mps2-an386", str(path), "--inputs",
+                                          str(tmp_path / "inputs.npy"), "--samples", str(len(samples)), "--runs", "1",
+                                          "--warmup", "0", "--json", str(report)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(report.read_text())
+    assert data["error"] is None
+    assert data["outputs_match"] is True and data["mismatched_inputs"] == [], data["mismatched_inputs"]
+    assert len(data["outputs"]) == len(samples)
+    want = [b.hex() for b in _tflm(path, model, samples)]
+    assert [o[0] for o in data["outputs"]] == want
+    assert len(set(want)) > 1, "the samples should pick more than one class"
