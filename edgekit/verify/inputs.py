@@ -18,6 +18,17 @@ def _float_range(model: Model, t: int) -> tuple[float, float]:
     return -1.0, 1.0
 
 
+def _index_range(model: Model, t: int) -> tuple[int, int] | None:
+    """[0, axis size - 1] when ``t`` is the int32 indices of a GATHER (an embedding's ids): other values stop
+    TFLite Micro and the generated C alike, so random codes would test nothing."""
+    for op in model.operators:
+        if op.op == "GATHER" and len(op.inputs) > 1 and op.inputs[1] == t:
+            shape = model.tensor(op.inputs[0]).shape
+            axis = int(op.options.get("axis", 0)) if op.options else 0
+            return 0, shape[axis + len(shape) if axis < 0 else axis] - 1
+    return None
+
+
 def make_samples(model: Model, n_random: int, seed: int) -> list[list[np.ndarray]]:
     """``n_random`` seeded samples, then one at the low extreme and one at the high extreme."""
     rng = np.random.default_rng(seed)
@@ -28,7 +39,7 @@ def make_samples(model: Model, n_random: int, seed: int) -> list[list[np.ndarray
         shape = tensor.shape
         if np.issubdtype(dtype, np.integer):
             info = np.iinfo(dtype)
-            lo, hi = max(int(info.min), -128), min(int(info.max), 127)
+            lo, hi = _index_range(model, t) or (max(int(info.min), -128), min(int(info.max), 127))
             for k in range(n_random):
                 samples[k].append(rng.integers(lo, hi, size=shape, endpoint=True).astype(dtype))
         else:

@@ -317,8 +317,10 @@ def test_verify_model_on_the_chain(struct_models: dict[str, Path], tmp_path: Pat
     assert report.output_elements == 3 * 5 * 3 + 10 * 10 * 2
 
 
-@pytest.mark.parametrize("name", ["dilated_conv_unfused", "dilated_avg_pool", "gather_batch_dims", "pack_requant"])
+@pytest.mark.parametrize("name", ["dilated_conv_unfused", "dilated_avg_pool", "gather_batch_dims", "pack_requant",
+                                  "gather_embedding", "gather_runtime_batch_dims"])
 def test_verify_model_on_single_ops(name: str, struct_models: dict[str, Path], tmp_path: Path) -> None:
+    """``verify_model`` draws int32 GATHER index inputs (embedding ids) within the axis, so those verify too."""
     from edgekit.verify import verify_model
 
     report = verify_model(struct_models[name], n_inputs=22, seed=1, work_dir=tmp_path / "verify")
@@ -556,6 +558,26 @@ int main(void)
     CHECK("batch_to_space_ok", ek_batch_to_space_s8(NULL, &b2s, &b_out, in, &b_in, out));
     CHECK("batch_to_space_negative_crop", ek_batch_to_space_s8(NULL, &b2s_neg, &b_out, in, &b_in, out));
     CHECK("batch_to_space_bad_in", ek_batch_to_space_s8(NULL, &b2s, &b_out_bad, in, &b_in, out));
+    {
+        /* By hand: 2x2 image {1, 2, 3, 4} padded by one pixel on every side (pad value -5), block 2x2: batch
+           (dy, dx) takes padded[2 oy + dy][2 ox + dx]. BATCH_TO_SPACE_ND with crops 1 undoes it; DEPTH_TO_SPACE of
+           one pixel with channels {1, 2, 3, 4} is the 2x2 image. */
+        static const int8_t img[4] = {1, 2, 3, 4};
+        int8_t s2b_out[16], back[4], d2s_out[4];
+        ek_dims_t img_dims = {1, 2, 2, 1}, s2b_dims = {4, 2, 2, 1}, px = {1, 1, 1, 4};
+        ek_space_to_batch_params_t hp = {1, 2, 2, 4, 2, 2, 1, 2, 2, 1, 1, -5};
+        ek_batch_to_space_params_t hb = {4, 2, 2, 1, 2, 2, 1, 2, 2, 1, 1};
+        ek_depth_to_space_params_t hd = {2};
+        int ok = ek_space_to_batch_s8(NULL, &hp, &img_dims, img, &s2b_dims, s2b_out) == EK_OK &&
+                 ek_batch_to_space_s8(NULL, &hb, &s2b_dims, s2b_out, &img_dims, back) == EK_OK &&
+                 ek_depth_to_space_s8(NULL, &hd, &px, img, &img_dims, d2s_out) == EK_OK;
+        printf("hand %d 1\n", ok ? 0 : 1);
+        printf("bytes");
+        for (i = 0; i < 16; ++i) printf(" %d", s2b_out[i]);
+        for (i = 0; i < 4; ++i) printf(" %d", back[i]);
+        for (i = 0; i < 4; ++i) printf(" %d", d2s_out[i]);
+        printf("\n");
+    }
     return 0;
 }
 """
@@ -572,11 +594,15 @@ def test_kernels_check_arguments_and_never_write_on_error(tmp_path: Path) -> Non
                     "-o", str(exe)], check=True, capture_output=True, text=True)
     lines = dict((ln.split()[0], ln.split()[1:]) for ln in subprocess.run([str(exe)], check=True, capture_output=True,
                                                                            text=True).stdout.splitlines())
+    hand = [int(v) for v in lines.pop("bytes")]
     for name, (status, clean) in lines.items():
-        want = "0" if name.endswith("_ok") else "1"
+        want = "0" if name.endswith("_ok") or name == "hand" else "1"
         assert status == want, f"{name}: status {status}"
         assert clean == "1", f"{name} wrote its output before failing"
-    assert len(lines) == 16
+    assert len(lines) == 17
+    p = -5
+    assert hand[:16] == [p, p, p, 4, p, p, 3, p, p, 2, p, p, 1, p, p, p]
+    assert hand[16:20] == [1, 2, 3, 4] and hand[20:] == [1, 2, 3, 4]
 
 
 @pytest.mark.parametrize("toolchain", ["host", "arm"])
