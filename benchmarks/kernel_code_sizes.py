@@ -114,14 +114,16 @@ def op_bytes(cfiles: tuple[str, ...], sizes: dict[str, list[KernelSize]]) -> int
 
 def op_kernel_files() -> dict[str, dict[str, tuple[str, ...]]]:
     """op -> variant ("portable" | "dsp") -> the kernel .c files the generator puts in a project for it."""
-    from edgekit.converters.c_codegen.dsp import DSP_VARIANTS
+    from edgekit.converters.c_codegen.dsp import candidates
     from edgekit.converters.c_codegen.registry import emitters
 
     out: dict[str, dict[str, tuple[str, ...]]] = {}
     for op, em in sorted(emitters().items()):
         out[op] = {"portable": tuple(f for f in em.runtime if f.endswith(".c"))}
-        if op in DSP_VARIANTS:
-            out[op]["dsp"] = tuple(f for f in DSP_VARIANTS[op].emitter.runtime if f.endswith(".c"))
+        # every DSP kernel of the op (e.g. DEPTHWISE with multiplier 1 and >= 2): one is linked per configuration
+        dsp_files = tuple(f for v in candidates(op) for f in v.emitter.runtime if f.endswith(".c"))
+        if dsp_files:
+            out[op]["dsp"] = dsp_files
     return out
 
 
