@@ -14,9 +14,9 @@ The DSP kernels take the portable kernels' arguments; what differs is computed h
 Each ``scratch`` function here equals the C ``ek_<op>_s8_dsp_buffer_size`` (tests/codegen/test_dsp_kernels.py,
 tests/codegen/test_dsp_pool_add_dw.py).
 
-An op type may have more than one DSP kernel: ``DSP_VARIANTS`` holds the first (CONV_2D, DEPTHWISE_CONV_2D with
-multiplier 1, FULLY_CONNECTED, same-shape ADD, AVERAGE_POOL_2D, MAX_POOL_2D), ``DSP_MORE`` the others (DEPTHWISE
-with multiplier >= 2, broadcast ADD); the generator takes the first whose ``supported`` accepts the op, and the
+An op type may have more than one DSP kernel: ``DSP_VARIANTS`` holds the first (CONV_2D with one group,
+DEPTHWISE_CONV_2D with multiplier 1, FULLY_CONNECTED, same-shape ADD, AVERAGE_POOL_2D, MAX_POOL_2D), ``DSP_MORE``
+the others (grouped CONV_2D, DEPTHWISE with multiplier >= 2, broadcast ADD); the generator takes the first whose ``supported`` accepts the op, and the
 portable kernel when none does.
 """
 
@@ -156,6 +156,39 @@ def conv_emit(ctx: EmitContext, op: Operator) -> OpEmission:
     call = _weighted_call(ctx, "ek_conv2d_s8_dsp", params, q.quant, ctx.dims(x), x, ctx.dims(w), packed, bias,
                           ctx.dims(y), y)
     return OpEmission(call=call, comment=f"{wt.shape[1]}x{wt.shape[2]} conv, {out_c} filters, DSP (SMLAD)")
+
+
+def grouped_supported(model: Model, op: Operator) -> bool:
+    x, w = model.tensor(op.inputs[0]), model.tensor(op.inputs[1])
+    if not (_const(model, op.inputs[1]) and len(w.shape) == 4 and 0 < w.shape[3] < x.shape[-1]):
+        return False
+    groups = x.shape[-1] // w.shape[3]
+    return x.shape[-1] % w.shape[3] == 0 and w.shape[0] % groups == 0
+
+
+def grouped_scratch(model: Model, op: Operator) -> int:
+    """== ek_conv2d_grouped_s8_dsp_buffer_size(): the int8 patch, its unpacked copy (int16) and 24 bytes of
+    requantization constants (ek_dsp_rq_t) per output channel."""
+    w = model.tensor(op.inputs[1]).shape
+    return 3 * round4(w[1] * w[2] * w[3]) + 24 * w[0]
+
+
+def grouped_emit(ctx: EmitContext, op: Operator) -> OpEmission:
+    model = ctx.model
+    x, w, y = op.inputs[0], op.inputs[1], op.outputs[0]
+    wt = model.tensor(w)
+    out_c = wt.shape[0]
+    k = wt.shape[1] * wt.shape[2] * wt.shape[3]
+    q = conv_quant(ctx, op, out_c)
+    weights = wt.array().astype(np.int64).reshape(out_c, k)
+    bias = _wrap32(_bias(model, op, out_c) + q.input_offset * weights.sum(axis=1))
+    geometry = conv_geometry(model, op, (wt.shape[1], wt.shape[2]))
+    params = ctx.define("ek_conv_params_t", "params", {**geometry, **q.fields()})
+    call = _weighted_call(ctx, "ek_conv2d_grouped_s8_dsp", params, q.quant, ctx.dims(x), x, ctx.dims(w),
+                          interleave_rows(weights, 1), bias, ctx.dims(y), y)
+    groups = model.tensor(x).shape[-1] // wt.shape[3]
+    return OpEmission(call=call, comment=f"{wt.shape[1]}x{wt.shape[2]} conv, {out_c} filters in {groups} groups, "
+                                         "DSP (SMLAD)")
 
 
 # ------------------------------------------------------------------------------------------ DEPTHWISE_CONV_2D
@@ -363,6 +396,9 @@ DSP_VARIANTS: dict[str, DspVariant] = {
 
 # Further DSP kernels of an op, for configurations its first one does not take (tried in order after it).
 DSP_MORE: dict[str, tuple[DspVariant, ...]] = {
+    "CONV_2D": (DspVariant(Emitter(
+        "CONV_2D", grouped_emit, ("ek_conv2d_grouped_s8_dsp.c", "ek_conv2d_grouped_s8_dsp.h", "ek_conv2d_s8.h",
+                                  *COMMON), grouped_scratch), grouped_supported),),
     "DEPTHWISE_CONV_2D": (DspVariant(Emitter(
         "DEPTHWISE_CONV_2D", dw_mult_emit,
         ("ek_depthwise_conv2d_mult_s8_dsp.c", "ek_depthwise_conv2d_mult_s8_dsp.h", "ek_depthwise_conv2d_s8.h",

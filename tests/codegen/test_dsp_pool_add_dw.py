@@ -1,8 +1,9 @@
-"""The DSP kernels for AVERAGE_POOL_2D / MAX_POOL_2D, broadcast ADD and DEPTHWISE_CONV_2D with a depth multiplier
->= 2 give TFLite Micro's bytes: hand-built models (no TensorFlow) whose ops aim at every path of the kernels -- full
-channel quads and the C % 4 scalar tails, windows clipped by the padding, 256-tap windows at the 16-bit limit,
-fused activations that clamp, merged and unmerged broadcast runs (either input broadcast, a scalar, 5-D), odd and
-even multipliers, odd tap counts, the extreme input zero points, the exact requantization path -- run on the host
+"""The DSP kernels for AVERAGE_POOL_2D / MAX_POOL_2D, broadcast ADD, DEPTHWISE_CONV_2D with a depth multiplier
+>= 2 and grouped CONV_2D give TFLite Micro's bytes: hand-built models (no TensorFlow) whose ops aim at every path of
+the kernels -- full channel quads and the C % 4 scalar tails, windows clipped by the padding, 256-tap windows at the
+16-bit limit, fused activations that clamp, merged and unmerged broadcast runs (either input broadcast, a scalar,
+5-D), odd and even multipliers, odd tap counts, reduction lengths not a multiple of 4, an odd number of filters per
+group, the extreme input zero points, the exact requantization path -- run on the host
 through ek_acle_host.h, and one combined model on the emulated Cortex-M4 with the real arm_acle.h. Configurations
 the DSP kernels do not take keep the portable kernel (checked per op)."""
 
@@ -26,7 +27,7 @@ from edgekit.verify import verify_model
 
 RUNTIME = Path(__file__).resolve().parents[2] / "firmware_templates" / "runtime"
 NEW_SOURCES = ("ek_max_pool2d_s8_dsp.c", "ek_avg_pool2d_s8_dsp.c", "ek_add_bcast_s8_dsp.c",
-               "ek_depthwise_conv2d_mult_s8_dsp.c")
+               "ek_depthwise_conv2d_mult_s8_dsp.c", "ek_conv2d_grouped_s8_dsp.c")
 HOST = ["gcc", "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror"]
 ARM = ["arm-none-eabi-gcc", "-mthumb", "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-c"]
 M4 = ["-mcpu=cortex-m4", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16"]
@@ -170,32 +171,72 @@ def _dw_model() -> bytes:
     return tm.build(tensors, ops, tuple(inputs), tuple(outputs))
 
 
+# CONV_2D: (input shape, zero point, kernel, filters, filter depth Cg, stride, dilation, padding, activation, bias,
+# weight scale); groups = C_in / Cg.
+CONV_OPS = [
+    ((1, 6, 7, 8), -128, (3, 3), 6, 4, 1, 1, "SAME", "NONE", True, 0.01),  # 2 groups of 3 filters (odd: a single)
+    ((1, 9, 8, 6), 127, (5, 5), 9, 2, 2, 1, "SAME", "RELU", True, 0.01),  # 3 groups, K = 50 (padded to 52)
+    ((2, 7, 8, 12), -3, (2, 3), 8, 3, 1, 2, "VALID", "RELU6", True, 0.01),  # 4 groups, batches, dilation, K = 18
+    ((1, 5, 5, 4), 9, (1, 1), 4, 1, 1, 1, "VALID", "NONE", False, 0.01),  # 4 groups of one channel, no bias
+    ((1, 6, 6, 6), 1, (3, 3), 4, 3, 2, 1, "SAME", "NONE", True, 10.0),  # multipliers > 1: the exact path
+    ((1, 6, 6, 4), 2, (3, 3), 5, 4, 1, 1, "SAME", "NONE", True, 0.01),  # one group: the existing conv kernel
+]
+
+
+def _conv_model() -> bytes:
+    tensors: list[T] = []
+    ops, inputs, outputs = [], [], []
+    for i, (shape, zp, k, oc, cg, stride, dil, padding, act, has_bias, wscale) in enumerate(CONV_OPS):
+        n, h, w, _ = shape
+        oh, ow = _out_hw(h, w, k, (stride, stride), padding, dil)
+        inputs.append(len(tensors))
+        tensors.append(T(f"x{i}", shape, scale=(0.05,), zero_point=(zp,)))
+        tensors.append(T(f"w{i}", (oc, *k, cg), data=_i8((oc, *k, cg), 30 + i),
+                         scale=tuple(wscale * (1 + 0.1 * j) for j in range(oc)), axis=0))
+        args = [inputs[-1], len(tensors) - 1]
+        if has_bias:
+            tensors.append(T(f"b{i}", (oc,), "int32", data=_i32(oc, 40 + i), scale=(0.05 * wscale,)))
+            args.append(len(tensors) - 1)
+        outputs.append(len(tensors))
+        tensors.append(T(f"y{i}", (n, oh, ow, oc), scale=(0.3,), zero_point=(4 - i,)))
+        o = s.Conv2DOptionsT()
+        o.padding = getattr(s.Padding, padding)
+        o.strideH = o.strideW = stride
+        o.dilationHFactor = o.dilationWFactor = dil
+        o.fusedActivationFunction = _act(act)
+        ops.append(Op("CONV_2D", tuple(args), (outputs[-1],), ("Conv2DOptions", o)))
+    return tm.build(tensors, ops, tuple(inputs), tuple(outputs))
+
+
 def _combined_model() -> bytes:
-    """MAX_POOL -> DEPTHWISE (multiplier 2) -> ADD of a per-channel constant -> AVERAGE_POOL: one of each new kernel
-    (with full channel quads), for the emulated board."""
+    """grouped CONV -> MAX_POOL -> DEPTHWISE (multiplier 2) -> ADD of a per-channel constant -> AVERAGE_POOL: one of
+    each new kernel (with full channel quads), for the emulated board."""
     o_dw = s.DepthwiseConv2DOptionsT()
     o_dw.padding, o_dw.strideH, o_dw.strideW, o_dw.depthMultiplier = s.Padding.SAME, 1, 1, 2
     o_dw.dilationHFactor = o_dw.dilationWFactor = 1
     o_dw.fusedActivationFunction = _act("RELU")
-    o_add = s.AddOptionsT()
     return tm.build(
         [T("x", (1, 12, 12, 8), scale=(0.05,), zero_point=(-2,)),
-         T("p", (1, 6, 6, 8), scale=(0.05,), zero_point=(-2,)),
+         T("wc", (8, 3, 3, 4), data=_i8((8, 3, 3, 4), 44), scale=tuple(0.01 + 0.001 * j for j in range(8))),
+         T("bc", (8,), "int32", data=_i32(8, 45), scale=(0.0005,)),
+         T("c1", (1, 12, 12, 8), scale=(0.06,), zero_point=(-2,)),
+         T("p", (1, 6, 6, 8), scale=(0.06,), zero_point=(-2,)),
          T("w", (1, 3, 3, 16), data=_i8((1, 3, 3, 16), 41), scale=tuple(0.01 + 0.001 * j for j in range(16)), axis=3),
          T("b", (16,), "int32", data=_i32(16, 42), scale=(0.0005,)),
          T("d", (1, 6, 6, 16), scale=(0.1,), zero_point=(-128,)),
          T("c", (1, 1, 1, 16), data=_i8((16,), 43), scale=(0.02,), zero_point=(4,)),
          T("s", (1, 6, 6, 16), scale=(0.12,), zero_point=(-9,)),
          T("y", (1, 2, 2, 16), scale=(0.12,), zero_point=(-9,))],
-        [Op("MAX_POOL_2D", (0,), (1,), _pool((2, 2), (2, 2), "VALID")),
-         Op("DEPTHWISE_CONV_2D", (1, 2, 3), (4,), ("DepthwiseConv2DOptions", o_dw)),
-         Op("ADD", (4, 5), (6,), ("AddOptions", o_add)),
-         Op("AVERAGE_POOL_2D", (6,), (7,), _pool((3, 3), (3, 3), "VALID"))],
-        (0,), (7,))
+        [Op("CONV_2D", (0, 1, 2), (3,), tm.conv_options(1, "SAME", "NONE")),
+         Op("MAX_POOL_2D", (3,), (4,), _pool((2, 2), (2, 2), "VALID")),
+         Op("DEPTHWISE_CONV_2D", (4, 5, 6), (7,), ("DepthwiseConv2DOptions", o_dw)),
+         Op("ADD", (7, 8), (9,), ("AddOptions", s.AddOptionsT())),
+         Op("AVERAGE_POOL_2D", (9,), (10,), _pool((3, 3), (3, 3), "VALID"))],
+        (0,), (10,))
 
 
 MODELS: dict[str, Callable[[], bytes]] = {"pools": _pools_model, "adds": _adds_model, "depthwise": _dw_model,
-                                          "combined": _combined_model}
+                                          "convs": _conv_model, "combined": _combined_model}
 # the kernel each op must get with variant "dsp" ("" = the portable kernel)
 EXPECTED = {
     "pools": [("ek_avg_pool2d_s8" if op == "AVERAGE_POOL_2D" and k[0] * k[1] > 256 else
@@ -204,7 +245,8 @@ EXPECTED = {
     "adds": ["ek_add_s8_dsp" if ADD_INPUTS[a][0] == ADD_INPUTS[b][0] else "ek_add_bcast_s8_dsp" for a, b, *_ in ADD_OPS],
     "depthwise": ["ek_depthwise_conv2d_s8" if k[0] * k[1] > 64 else "ek_depthwise_conv2d_mult_s8_dsp"
                   for _, _, k, *_ in DW_OPS],
-    "combined": ["ek_max_pool2d_s8_dsp", "ek_depthwise_conv2d_mult_s8_dsp", "ek_add_bcast_s8_dsp",
+    "convs": ["ek_conv2d_s8_dsp" if cg == shape[3] else "ek_conv2d_grouped_s8_dsp" for shape, _, _, _, cg, *_ in CONV_OPS],
+    "combined": ["ek_conv2d_grouped_s8_dsp", "ek_max_pool2d_s8_dsp", "ek_depthwise_conv2d_mult_s8_dsp", "ek_add_bcast_s8_dsp",
                  "ek_avg_pool2d_s8_dsp"],
 }
 
@@ -223,7 +265,7 @@ def model_paths(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 # --------------------------------------------------------------------------------------------- against TFLM
 
 
-@pytest.mark.parametrize("name", ["pools", "adds", "depthwise"])
+@pytest.mark.parametrize("name", ["pools", "adds", "depthwise", "convs"])
 def test_dsp_kernels_match_tflm(name: str, model_paths: dict[str, Path], tmp_path: Path) -> None:
     """One compile per model, 40 random inputs plus both extremes, every output byte compared with TFLM."""
     report = verify_model(model_paths[name], n_inputs=40, seed=11, variant="dsp", work_dir=tmp_path)
@@ -268,16 +310,25 @@ def test_scratch_equals_the_c_buffer_size(model_paths: dict[str, Path], tmp_path
             lines.append(f'printf("{i} %d\\n", (int)ek_depthwise_conv2d_mult_s8_dsp_buffer_size('
                          f"&(ek_dims_t){{{shape[0]}, {shape[1]}, {shape[2]}, {shape[3]}}}, "
                          f"&(ek_dims_t){{1, {k[0]}, {k[1]}, {shape[3] * dm}}}));")
+    for i, (_, _, k, oc, cg, *_rest) in enumerate(CONV_OPS):
+        lines.append(f'printf("c{i} %d\\n", (int)ek_conv2d_grouped_s8_dsp_buffer_size('
+                     f"&(ek_dims_t){{{oc}, {k[0]}, {k[1]}, {cg}}}));")
     lines.append('printf("add %d\\n", (int)ek_add_bcast_s8_dsp_buffer_size());')
     out = _run_c(tmp_path, "#include <stdio.h>\n#include \"ek_depthwise_conv2d_mult_s8_dsp.h\"\n"
-                 "#include \"ek_add_bcast_s8_dsp.h\"\nint main(void) {\n" + "\n".join(lines) + "\nreturn 0;\n}\n",
-                 ("ek_depthwise_conv2d_mult_s8_dsp.c", "ek_add_bcast_s8_dsp.c"))
+                 "#include \"ek_add_bcast_s8_dsp.h\"\n#include \"ek_conv2d_grouped_s8_dsp.h\"\n"
+                 "int main(void) {\n" + "\n".join(lines) + "\nreturn 0;\n}\n",
+                 ("ek_depthwise_conv2d_mult_s8_dsp.c", "ek_add_bcast_s8_dsp.c", "ek_conv2d_grouped_s8_dsp.c"))
     c_sizes = dict(line.split() for line in out.splitlines())
     dw_ops = [i for i, (_, _, k, *_r) in enumerate(DW_OPS) if k[0] * k[1] <= 64]
     assert {i: scratch[i] for i in dw_ops} == {i: int(c_sizes[str(i)]) for i in dw_ops}
     assert 6 not in scratch  # the 81-tap op stays portable and needs none
     adds = parse_model(model_paths["adds"].read_bytes(), "adds")
     assert set(scratch_requirements(adds, "dsp").values()) == {int(c_sizes["add"])}
+    convs = parse_model(model_paths["convs"].read_bytes(), "convs")
+    conv_scratch = scratch_requirements(convs, "dsp")
+    grouped = [i for i, (shape, _, _, _, cg, *_r) in enumerate(CONV_OPS) if cg < shape[3]]
+    assert {i: conv_scratch[i] for i in grouped} == {i: int(c_sizes[f"c{i}"]) for i in grouped}
+    assert conv_scratch[1] == 3 * 52 + 24 * 9  # K = 5 * 5 * 2 = 50 -> 52
     pools = parse_model(model_paths["pools"].read_bytes(), "pools")
     assert scratch_requirements(pools, "dsp") == {}
 
@@ -332,13 +383,15 @@ int main(void) {{
 
 def test_kernels_refuse_bad_calls(tmp_path: Path) -> None:
     """Status codes: windows above the 16-bit limit, too many taps, a multiplier that does not match the shapes,
-    too little scratch; nothing is written on an error."""
+    a filter depth that does not divide the input's or groups that do not divide the filters, too little scratch;
+    nothing is written on an error."""
     out = _run_c(tmp_path, r"""#include <stdio.h>
 #include <string.h>
 #include "ek_avg_pool2d_s8_dsp.h"
 #include "ek_max_pool2d_s8_dsp.h"
 #include "ek_add_bcast_s8_dsp.h"
 #include "ek_depthwise_conv2d_mult_s8_dsp.h"
+#include "ek_conv2d_grouped_s8_dsp.h"
 static int8_t in[17 * 16 * 4], out[512];
 static int32_t scratch[1024], bias[64];
 static ek_quant_t q[64];
@@ -372,6 +425,15 @@ int main(void) {
     printf("%d ", (int)ek_add_bcast_s8_dsp(&ctx, &ap, &aq, &a8, in, &a4, in, &a9, out));
     ap.rank = 7;
     printf("%d ", (int)ek_add_bcast_s8_dsp(&ctx, &ap, &aq, &a8, in, &a4, in, &a8, out));
+    {
+        const ek_conv_params_t cp = {1, 1, 1, 1, 0, 0, 0, 0, {-128, 127}};
+        const ek_dims_t cin = {1, 3, 3, 6}, cf = {4, 3, 3, 4}, cf2 = {3, 3, 3, 3}, co = {1, 3, 3, 4}, co3 = {1, 3, 3, 3};
+        const ek_dims_t cg = {6, 3, 3, 2}, co6 = {1, 3, 3, 6};
+        printf("%d ", (int)ek_conv2d_grouped_s8_dsp(&ctx, &cp, q, &cin, in, &cf, in, NULL, bias, &co, out));
+        printf("%d ", (int)ek_conv2d_grouped_s8_dsp(&ctx, &cp, q, &cin, in, &cf2, in, NULL, bias, &co3, out));
+        printf("%d ", (int)ek_conv2d_grouped_s8_dsp(&small, &cp, q, &cin, in, &cg, in, NULL, bias, &co6, out));
+        printf("%d ", (int)ek_conv2d_grouped_s8_dsp(&ctx, &cp, q, &cin, in, &cg, in, NULL, NULL, &co6, out));
+    }
     for (i = 0; i < (int)sizeof out; ++i) { if (out[i] != 0x55) { printf("written"); return 0; } }
     (void)dbig;
     printf("clean\n");
@@ -379,7 +441,7 @@ int main(void) {
 }
 """, NEW_SOURCES)
     u, a, s_, m = "3", "1", "2", "1"
-    assert out.split() == [u, a, a, m, u, a, a, s_, a, s_, a, a, "clean"]
+    assert out.split() == [u, a, a, m, u, a, a, s_, a, s_, a, a, a, a, s_, a, "clean"]
 
 
 @pytest.mark.skipif(shutil.which("arm-none-eabi-gcc") is None, reason="arm-none-eabi-gcc not installed")
@@ -389,7 +451,8 @@ def test_kernels_build_for_cortex_m(cpu: str, tmp_path: Path) -> None:
     M3, which has no DSP extension and takes ek_acle_host.h."""
     flags = M4 if cpu == "cortex-m4" else ["-mcpu=cortex-m3", "-mfloat-abi=soft"]
     want = {"ek_max_pool2d_s8_dsp.c": ("ssub8", "sel"), "ek_avg_pool2d_s8_dsp.c": ("sxtab16",),
-            "ek_add_bcast_s8_dsp.c": ("smmulr",), "ek_depthwise_conv2d_mult_s8_dsp.c": ("smlad", "pkhbt", "sxtb16")}
+            "ek_add_bcast_s8_dsp.c": ("smmulr",), "ek_depthwise_conv2d_mult_s8_dsp.c": ("smlad", "pkhbt", "sxtb16"),
+            "ek_conv2d_grouped_s8_dsp.c": ("smlad", "sxtb16")}
     for src in NEW_SOURCES:
         obj = tmp_path / (src + ".o")
         subprocess.run([*ARM, *flags, "-I", str(RUNTIME), str(RUNTIME / src), "-o", str(obj)], check=True,
