@@ -21,6 +21,8 @@ import pytest
 from edgekit.errors import EnvironmentError_
 from edgekit.ir import DTYPES, Model
 
+from .kernel_checks import edit_flatbuffer
+
 N_RANDOM = 24
 
 
@@ -236,14 +238,7 @@ def _convert(tf: Any, case: Case) -> bytes:
         conv.inference_output_type = tf.uint8 if case.uint8_io else tf.int8
     data = conv.convert()
     if case.edit is not None:
-        import flatbuffers
-        from ai_edge_litert import schema_py_generated as s
-
-        m = s.ModelT.InitFromObj(s.Model.GetRootAs(data, 0))
-        case.edit(s, m)
-        b = flatbuffers.Builder(len(data) + 1024)
-        b.Finish(m.Pack(b), file_identifier=b"TFL3")
-        data = bytes(b.Output())
+        data = edit_flatbuffer(data, case.edit)
     return data
 
 

@@ -3,8 +3,6 @@ arithmetic on hand-computed values, and the kernels' build hygiene on both toolc
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,9 +12,9 @@ import pytest
 
 from edgekit.errors import UnsupportedError
 
+from .kernel_checks import assert_builds_clean, kernel_sources
 from .test_ops_b_kernels import Case, _convert, _set_output_zero_point
 
-RUNTIME = Path(__file__).resolve().parents[2] / "firmware_templates" / "runtime"
 B_KERNELS = ("softmax", "logistic", "tanh", "quantize", "dequantize", "mean", "pad", "concatenation", "mul",
              "hard_swish", "relu")
 
@@ -114,21 +112,5 @@ def test_hard_swish_params_by_hand() -> None:
 
 @pytest.mark.parametrize("toolchain", ["host", "arm"])
 def test_b_kernels_build_warning_free_and_never_allocate(toolchain: str, tmp_path: Path) -> None:
-    cc, nm, flags = ("gcc", "nm", ["-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-pedantic"]) if toolchain == "host" \
-        else ("arm-none-eabi-gcc", "arm-none-eabi-nm", ["-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard",
-                                                        "-mfpu=fpv4-sp-d16", "-std=c99", "-O2", "-Wall", "-Wextra",
-                                                        "-Werror", "-pedantic"])
-    if shutil.which(cc) is None:
-        pytest.skip(f"{cc} is not installed (make system-packages installs it)")
-    objs = []
-    for k in B_KERNELS:
-        src = RUNTIME / f"ek_{k}_s8.c"
-        obj = tmp_path / f"{k}.o"
-        r = subprocess.run([cc, *flags, "-c", "-I", str(RUNTIME), str(src), "-o", str(obj)], capture_output=True,
-                           text=True)
-        assert r.returncode == 0 and not r.stderr.strip(), f"{cc} {src.name}:\n{r.stderr}"
-        objs.append(str(obj))
-    r = subprocess.run([nm, "-u", *objs], capture_output=True, text=True, check=True)
-    undefined = {ln.split()[-1] for ln in r.stdout.splitlines() if ln.strip() and not ln.endswith(":")}
     # Only memcpy/memset (PAD, CONCATENATION) may come from the C library: no allocator, no libm.
-    assert undefined <= {"memcpy", "memset"}, undefined
+    assert_builds_clean(toolchain, kernel_sources(B_KERNELS), tmp_path, allowed=frozenset({"memcpy", "memset"}))

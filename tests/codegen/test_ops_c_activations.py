@@ -24,9 +24,9 @@ from edgekit.errors import UnsupportedError
 from edgekit.ir import Model
 
 from .conftest import _cached
+from .kernel_checks import RUNTIME, TOOLCHAINS, WARNINGS, assert_builds_clean, edit_flatbuffer, kernel_sources
 
 HERE = Path(__file__).resolve().parent
-RUNTIME = HERE.parents[1] / "firmware_templates" / "runtime"
 N_RANDOM = 24
 
 
@@ -215,14 +215,7 @@ def _convert(case: Case, seed: int) -> bytes:
     else:
         data = convert(model, per_tensor=False, seed=seed)
     if case.edit is not None:
-        import flatbuffers
-        from ai_edge_litert import schema_py_generated as s
-
-        m = s.ModelT.InitFromObj(s.Model.GetRootAs(data, 0))
-        case.edit(s, m)
-        b = flatbuffers.Builder(len(data) + 1024)
-        b.Finish(m.Pack(b), file_identifier=b"TFL3")
-        data = bytes(b.Output())
+        data = edit_flatbuffer(data, case.edit)
     return data
 
 
@@ -433,26 +426,16 @@ int main(void)
 def test_kernels_check_arguments_build_warning_free_and_never_allocate(tmp_path: Path) -> None:
     """Both kernels build with -pedantic -Werror on the host and for Cortex-M4, need nothing from the C library,
     return EK_ERR_ARGUMENT (writing nothing) on inconsistent arguments and EK_OK otherwise."""
-    srcs = [str(RUNTIME / "ek_leaky_relu_s8.c"), str(RUNTIME / "ek_prelu_s8.c")]
-    flags = ["-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-pedantic", "-I", str(RUNTIME)]
-    arm = ["-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16"]
-    for cc, nm, extra in (("gcc", "nm", []), ("arm-none-eabi-gcc", "arm-none-eabi-nm", arm)):
-        if shutil.which(cc) is None:
-            continue
-        objs = []
-        for src in srcs:
-            obj = tmp_path / f"{cc}-{Path(src).stem}.o"
-            r = subprocess.run([cc, *extra, *flags, "-c", src, "-o", str(obj)], capture_output=True, text=True)
-            assert r.returncode == 0 and not r.stderr.strip(), r.stderr
-            objs.append(str(obj))
-        r = subprocess.run([nm, "-u", *objs], capture_output=True, text=True, check=True)
-        assert not [ln for ln in r.stdout.splitlines() if ln.strip() and not ln.endswith(":")], r.stdout
+    srcs = kernel_sources(("leaky_relu", "prelu"))
+    for toolchain in TOOLCHAINS:
+        if shutil.which(TOOLCHAINS[toolchain][0]) is not None:
+            assert_builds_clean(toolchain, srcs, tmp_path)
     if shutil.which("gcc") is None:
         pytest.skip("gcc is not installed")
     prog = tmp_path / "status.c"
     prog.write_text(STATUS_PROGRAM)
     exe = tmp_path / "status"
-    subprocess.run(["gcc", *flags, str(prog), *srcs, "-o", str(exe)], check=True)
+    subprocess.run(["gcc", *WARNINGS, "-I", str(RUNTIME), str(prog), *map(str, srcs), "-o", str(exe)], check=True)
     r = subprocess.run([str(exe)], capture_output=True, text=True)
     assert r.returncode == 0, r.stdout
 

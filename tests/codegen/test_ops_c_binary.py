@@ -20,9 +20,8 @@ import pytest
 
 from edgekit.errors import UnsupportedError
 
+from .kernel_checks import assert_builds_clean, assert_refuses_without_writing, kernel_sources, status_lines
 from .test_ops_b_kernels import Case, _convert, _generate_and_build, _run_c, _run_tflm, _samples
-
-RUNTIME = Path(__file__).resolve().parents[2] / "firmware_templates" / "runtime"
 
 
 def _set_quant(*params: tuple[float, int]) -> Callable[[Any, Any], None]:
@@ -390,39 +389,9 @@ KERNELS = ("sub", "maximum_minimum", "squared_difference")
 
 
 def test_kernels_return_status_and_leave_output_alone(tmp_path: Path) -> None:
-    import subprocess
-
-    src = tmp_path / "status.c"
-    src.write_text(STATUS_PROGRAM)
-    exe = tmp_path / "status"
-    subprocess.run(["gcc", "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-I", str(RUNTIME), str(src),
-                    *(str(RUNTIME / f"ek_{k}_s8.c") for k in KERNELS), "-o", str(exe)], check=True)
-    lines = subprocess.run([str(exe)], capture_output=True, text=True, check=True).stdout.splitlines()
-    assert len(lines) == 9
-    for line in lines:
-        name, status, clean = line.split()
-        assert int(status) == (0 if name.endswith("_ok") else 1), line  # EK_OK / EK_ERR_ARGUMENT
-        assert clean == "1", f"{name}: the output was written although the call was refused"
+    assert_refuses_without_writing(status_lines(STATUS_PROGRAM, kernel_sources(KERNELS), tmp_path), 9)
 
 
 @pytest.mark.parametrize("toolchain", ["host", "arm"])
 def test_kernels_build_warning_free_and_never_allocate(toolchain: str, tmp_path: Path) -> None:
-    import shutil
-    import subprocess
-
-    cc, nm, flags = ("gcc", "nm", ["-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-pedantic"]) if toolchain == "host" \
-        else ("arm-none-eabi-gcc", "arm-none-eabi-nm", ["-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard",
-                                                        "-mfpu=fpv4-sp-d16", "-std=c99", "-O2", "-Wall", "-Wextra",
-                                                        "-Werror", "-pedantic"])
-    if shutil.which(cc) is None:
-        pytest.skip(f"{cc} is not installed (make system-packages installs it)")
-    objs = []
-    for k in KERNELS:
-        src = RUNTIME / f"ek_{k}_s8.c"
-        obj = tmp_path / f"{k}.o"
-        r = subprocess.run([cc, *flags, "-c", "-I", str(RUNTIME), str(src), "-o", str(obj)], capture_output=True,
-                           text=True)
-        assert r.returncode == 0 and not r.stderr.strip(), f"{cc} {src.name}:\n{r.stderr}"
-        objs.append(str(obj))
-    r = subprocess.run([nm, "-u", *objs], capture_output=True, text=True, check=True)
-    assert not [ln for ln in r.stdout.splitlines() if ln.strip() and not ln.endswith(":")], r.stdout
+    assert_builds_clean(toolchain, kernel_sources(KERNELS), tmp_path)

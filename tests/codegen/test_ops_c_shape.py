@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,10 +25,10 @@ import pytest
 from edgekit.errors import UnsupportedError
 
 from .conftest import _cached
+from .kernel_checks import assert_builds_clean, assert_refuses_without_writing, kernel_sources, status_lines
 from .test_ops_b_kernels import Case, _convert, _generate_and_build, _run_c, _run_tflm, _samples
 
 HERE = Path(__file__).resolve().parent
-RUNTIME = HERE.parents[1] / "firmware_templates" / "runtime"
 KERNELS = ("transpose", "strided_slice", "split", "resize_nearest")
 
 
@@ -422,42 +421,12 @@ int main(void)
 
 
 def test_kernels_check_arguments_and_never_write_on_error(tmp_path: Path) -> None:
-    if shutil.which("gcc") is None:
-        pytest.skip("gcc is not installed")
-    src = tmp_path / "status.c"
-    src.write_text(STATUS_PROGRAM)
-    exe = tmp_path / "status"
-    sources = [str(RUNTIME / f"ek_{k}_s8.c") for k in KERNELS]
-    subprocess.run(["gcc", "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-I", str(RUNTIME), str(src), *sources,
-                    "-o", str(exe)], check=True, capture_output=True, text=True)
-    lines = dict((ln.split()[0], ln.split()[1:]) for ln in subprocess.run([str(exe)], check=True, capture_output=True,
-                                                                           text=True).stdout.splitlines())
-    for name, (status, clean) in lines.items():
-        want = "0" if name.endswith("_ok") else "1"
-        assert status == want, f"{name}: status {status}"
-        assert clean == "1", f"{name} wrote its output before failing"
-    assert len(lines) == 12
+    assert_refuses_without_writing(status_lines(STATUS_PROGRAM, kernel_sources(KERNELS), tmp_path), 12)
 
 
 @pytest.mark.parametrize("toolchain", ["host", "arm"])
 def test_shape_kernels_build_warning_free_and_never_allocate(toolchain: str, tmp_path: Path) -> None:
-    cc, nm, flags = ("gcc", "nm", ["-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-pedantic"]) if toolchain == "host" \
-        else ("arm-none-eabi-gcc", "arm-none-eabi-nm", ["-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard",
-                                                        "-mfpu=fpv4-sp-d16", "-std=c99", "-O2", "-Wall", "-Wextra",
-                                                        "-Werror", "-pedantic"])
-    if shutil.which(cc) is None:
-        pytest.skip(f"{cc} is not installed (make system-packages installs it)")
-    objs = []
-    for k in KERNELS:
-        src = RUNTIME / f"ek_{k}_s8.c"
-        obj = tmp_path / f"{k}.o"
-        r = subprocess.run([cc, *flags, "-c", "-I", str(RUNTIME), str(src), "-o", str(obj)], capture_output=True,
-                           text=True)
-        assert r.returncode == 0 and not r.stderr.strip(), f"{cc} {src.name}:\n{r.stderr}"
-        objs.append(str(obj))
-    r = subprocess.run([nm, "-u", *objs], capture_output=True, text=True, check=True)
-    undefined = {ln.split()[-1] for ln in r.stdout.splitlines() if ln.strip() and not ln.endswith(":")}
-    assert undefined <= {"memcpy"}, undefined  # no allocator, no libm: float work was done offline
+    assert_builds_clean(toolchain, kernel_sources(KERNELS), tmp_path, allowed=frozenset({"memcpy"}))
 
 
 # ------------------------------------------------------------------------------------------------ QEMU

@@ -1,0 +1,78 @@
+"""The checks every kernel test file makes of its C, written once: a warning-free C99 build on host gcc and
+arm-none-eabi-gcc that needs nothing unexpected from the C library, a status program (bad arguments are refused
+and leave the output alone), and flatbuffer edits of converted models (conditions the converter never writes)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+RUNTIME = Path(__file__).resolve().parents[2] / "firmware_templates" / "runtime"
+WARNINGS = ["-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-pedantic"]
+TOOLCHAINS = {
+    "host": ("gcc", "nm", WARNINGS),
+    "arm": ("arm-none-eabi-gcc", "arm-none-eabi-nm",
+            ["-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16", *WARNINGS]),
+}
+
+
+def kernel_sources(kernels: Iterable[str]) -> list[Path]:
+    """``ek_<k>_s8.c`` of each kernel name."""
+    return [RUNTIME / f"ek_{k}_s8.c" for k in kernels]
+
+
+def assert_builds_clean(toolchain: str, sources: Iterable[Path], tmp_path: Path,
+                        allowed: frozenset[str] = frozenset()) -> None:
+    """Each source compiles without a warning, and the objects need no symbol from outside but ``allowed`` (no
+    allocator, no libm: float work is done offline by the generator)."""
+    cc, nm, flags = TOOLCHAINS[toolchain]
+    if shutil.which(cc) is None:
+        pytest.skip(f"{cc} is not installed (make system-packages installs it)")
+    objs = []
+    for src in sources:
+        obj = tmp_path / f"{toolchain}-{src.stem}.o"
+        r = subprocess.run([cc, *flags, "-c", "-I", str(RUNTIME), str(src), "-o", str(obj)], capture_output=True,
+                           text=True)
+        assert r.returncode == 0 and not r.stderr.strip(), f"{cc} {src.name}:\n{r.stderr}"
+        objs.append(str(obj))
+    r = subprocess.run([nm, "-u", *objs], capture_output=True, text=True, check=True)
+    undefined = {ln.split()[-1] for ln in r.stdout.splitlines() if ln.strip() and not ln.endswith(":")}
+    assert undefined <= allowed, undefined
+
+
+def status_lines(program: str, sources: Iterable[Path], tmp_path: Path) -> list[tuple[str, int, str]]:
+    """Build and run a host program printing ``<case> <status> <output untouched 0|1>`` per line."""
+    if shutil.which("gcc") is None:
+        pytest.skip("gcc is not installed")
+    src = tmp_path / "status.c"
+    src.write_text(program)
+    exe = tmp_path / "status"
+    subprocess.run(["gcc", *WARNINGS, "-I", str(RUNTIME), str(src), *map(str, sources), "-o", str(exe)], check=True,
+                   capture_output=True, text=True)
+    out = subprocess.run([str(exe)], capture_output=True, text=True, check=True).stdout
+    return [(name, int(status), clean) for name, status, clean in (ln.split() for ln in out.splitlines())]
+
+
+def assert_refuses_without_writing(lines: list[tuple[str, int, str]], count: int) -> None:
+    """``*_ok`` cases return EK_OK, every other one EK_ERR_ARGUMENT, and none wrote its output first."""
+    assert len(lines) == count, lines
+    for name, status, clean in lines:
+        assert status == (0 if name.endswith("_ok") else 1), (name, status)
+        assert clean == "1", f"{name}: the output was written although the call was refused"
+
+
+def edit_flatbuffer(data: bytes, edit: Callable[[Any, Any], None]) -> bytes:
+    """``edit(schema, ModelT)`` applied to a converted .tflite, packed again."""
+    import flatbuffers
+    from ai_edge_litert import schema_py_generated as s
+
+    m = s.ModelT.InitFromObj(s.Model.GetRootAs(data, 0))
+    edit(s, m)
+    b = flatbuffers.Builder(len(data) + 1024)
+    b.Finish(m.Pack(b), file_identifier=b"TFL3")
+    return bytes(b.Output())
