@@ -61,6 +61,8 @@ ek_status_t ek_conv2d_grouped_s8_dsp(const ek_context_t *ctx, const ek_conv_para
     /* copied once: the int8 output stores may alias anything, so the compiler would reload the fields */
     const int32_t out_off = params->output_offset, lo = params->act.min, hi = params->act.max;
     const int8_t zp = (int8_t)(-params->input_offset);
+    /* the zero point sign-extended into both halfwords: an unpacked word of taps outside the image */
+    const int32_t zp_pair = (int32_t)(((uint32_t)(int32_t)zp & 0xFFFFu) * 0x10001u);
     int32_t groups, per_group, b, oy, ox, g, ky, kx, i, fast = 1;
     int8_t *patch8;
     int32_t *patch16;
@@ -97,20 +99,44 @@ ek_status_t ek_conv2d_grouped_s8_dsp(const ek_context_t *ctx, const ek_conv_para
                 const int32_t x0 = ox * params->stride_w - params->pad_w;
                 int8_t *y = output + (((int32_t)b * out_h + oy) * out_w + ox) * out_c;
                 for (g = 0; g < groups; ++g) {
-                    int8_t *dst = patch8;
-                    for (ky = 0; ky < k_h; ++ky) {
-                        const int32_t iy = y0 + ky * params->dilation_h;
-                        for (kx = 0; kx < k_w; ++kx, dst += cg) {
-                            const int32_t ix = x0 + kx * params->dilation_w;
-                            if (iy < 0 || iy >= in_h || ix < 0 || ix >= in_w) {
-                                memset(dst, zp, (size_t)cg);
-                            } else {
-                                memcpy(dst, input + (((int32_t)b * in_h + iy) * in_w + ix) * in_c + g * cg,
-                                       (size_t)cg);
+                    if (cg % 4 == 0) {
+                        /* whole words per tap: unpack straight from the input, no int8 patch */
+                        int32_t *dst = patch16;
+                        for (ky = 0; ky < k_h; ++ky) {
+                            const int32_t iy = y0 + ky * params->dilation_h;
+                            for (kx = 0; kx < k_w; ++kx, dst += cg / 2) {
+                                const int32_t ix = x0 + kx * params->dilation_w;
+                                if (iy < 0 || iy >= in_h || ix < 0 || ix >= in_w) {
+                                    for (i = 0; i < cg / 2; ++i) {
+                                        dst[i] = zp_pair;
+                                    }
+                                } else {
+                                    ek_dsp_unpack_s8(input + (((int32_t)b * in_h + iy) * in_w + ix) * in_c + g * cg,
+                                                     cg, dst, 2);
+                                }
                             }
                         }
+                    } else {
+                        int8_t *dst = patch8;
+                        for (ky = 0; ky < k_h; ++ky) {
+                            const int32_t iy = y0 + ky * params->dilation_h;
+                            for (kx = 0; kx < k_w; ++kx, dst += cg) {
+                                const int32_t ix = x0 + kx * params->dilation_w;
+                                /* a few bytes each: cheaper inline than memcpy / memset calls */
+                                if (iy < 0 || iy >= in_h || ix < 0 || ix >= in_w) {
+                                    for (i = 0; i < cg; ++i) {
+                                        dst[i] = zp;
+                                    }
+                                } else {
+                                    const int8_t *src = input + (((int32_t)b * in_h + iy) * in_w + ix) * in_c + g * cg;
+                                    for (i = 0; i < cg; ++i) {
+                                        dst[i] = src[i];
+                                    }
+                                }
+                            }
+                        }
+                        ek_dsp_unpack_s8(patch8, k4, patch16, 2);
                     }
-                    ek_dsp_unpack_s8(patch8, k4, patch16, 2);
                     if (fast) {
                         conv_channels(patch16, k4, g * per_group, per_group, filter, bias, rq, out_off, lo, hi, y,
                                       1);
