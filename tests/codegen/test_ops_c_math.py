@@ -221,6 +221,8 @@ REFUSED = [
      r"op 1 \(NEG\) computes in float32"),
     (Case("r_log_softmax_out_scale", _log_softmax((6, 5, 4)), LOGSM, (_io_quant(None, None, 0.05, 127),)),
      r"op 0 \(LOG_SOFTMAX\) has output scale 0.05 and zero point 127; .* needs exactly 16/256 and 127"),
+    (Case("r_log_softmax_in_scale", _log_softmax((6, 5, 4)), LOGSM, (_io_quant(1e-9, 0, None, None),)),
+     r"op 0 \(LOG_SOFTMAX\) has an input scale 1e-09 outside \(2\^-26, 16\)"),
     (Case("r_log_softmax_row4096", _log_softmax((4096,)), LOGSM),
      r"op 0 \(LOG_SOFTMAX\) has rows of 4096 values; from 4096 on TFLM's Q12 sum"),
     (Case("r_l2norm_relu", _l2((6, 5, 4)), L2, (_activation_relu,)),

@@ -34,7 +34,7 @@ def log_softmax_params(s_in: float) -> dict[str, int]:
     """TFLM's LOG_SOFTMAX Prepare for int8 (beta is 1)."""
     real = min(1.0 * float(s_in) * float(1 << (31 - INPUT_INTEGER_BITS)), float((1 << 31) - 1))
     if not 1.0 < real < 2.0**30:
-        raise ValueError(f"input scale {float(s_in):g} is outside (2^-26, 16), the range TFLM's Prepare handles")
+        raise ValueError(f"input scale {float(s_in):g} outside (2^-26, 16), the range TFLM's Prepare handles")
     m, ls = quantize_multiplier(real)
     rm, rs = quantize_multiplier(float(1 << (31 - ls)) / float(m))
     return {
