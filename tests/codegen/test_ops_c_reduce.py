@@ -4,7 +4,7 @@ Single-op Keras models (``tf.argmax`` / ``tf.reduce_*`` / ``tf.clip_by_value`` i
 converter once per session (cached like the other single-op models). ``edgekit.verify.verify_model`` generates,
 compiles and runs each reduction on 24 seeded inputs plus all -128 and all 127 and compares with TFLite Micro; tie-
 heavy inputs (a few distinct codes) check that ties take the first index and that max/min start where TFLM's do.
-Options the converter never writes (an output scale below the input's for SUM, an int64 axis, a variable axes tensor, mismatched
+Options the converter never writes (duplicate axes, an output scale below the input's for SUM, an int64 axis, a variable axes tensor, mismatched
 quantization, RELU_0_TO_1) are set by editing the converted flatbuffer.
 
 TFLite Micro has no RELU_N1_TO_1 / RELU_0_TO_1 kernel (such a model does not load there), so those two are checked
@@ -121,6 +121,21 @@ def _int64_axis(s: Any, m: Any) -> None:
     t.type = s.TensorType.INT64
 
 
+def _axes(values: list[int], out_shape: list[int]) -> Callable[[Any, Any], None]:
+    """The constant axes rewritten with negative and duplicate entries (which TF refuses), and the output shape
+    they give."""
+
+    def edit(s: Any, m: Any) -> None:
+        sg = m.subgraphs[0]
+        t = sg.tensors[sg.operators[0].inputs[1]]
+        m.buffers[t.buffer].data = np.frombuffer(np.array(values, np.int32).tobytes(), np.uint8)
+        t.shape = [len(values)]
+        out = sg.tensors[sg.outputs[0]]
+        out.shape, out.shapeSignature = out_shape, None
+
+    return edit
+
+
 def _variable_axes(s: Any, m: Any) -> None:
     """The axes tensor loses its data and becomes a second graph input."""
     sg = m.subgraphs[0]
@@ -165,6 +180,7 @@ VERIFIED = [
     Case("sum_last", _reduce("reduce_sum", (4, 5, 6), -1), SUM),
     Case("sum_neg_axes_keep", _reduce("reduce_sum", (4, 5, 6), [-3, -1], keep=True), SUM),
     Case("sum_5d", _reduce("reduce_sum", (2, 3, 4, 5), [1, 3]), SUM),
+    Case("sum_dup_axes", _reduce("reduce_sum", (4, 5, 6), [1, 2, 3]), SUM, edit=_axes([2, -2, 1], [1, 6])),
     Case("sum_all", _reduce("reduce_sum", (3, 4, 5), [0, 1, 2, 3], keep=True), SUM),
     # Output scale below the input's: the multiplier exceeds 1 (shift > 0) and the outputs saturate.
     Case("sum_ratio_gt1", _reduce("reduce_sum", (3, 4), -1), SUM, edit=_output_quant(0.4, 3)),
@@ -173,6 +189,7 @@ VERIFIED = [
     Case("rmax_last_keep", _reduce("reduce_max", (6, 7, 5), -1, keep=True), RMAX),
     Case("rmax_5d", _reduce("reduce_max", (2, 3, 4, 5), [0, 1, 3]), RMAX),
     Case("rmax_neg_axis", _reduce("reduce_max", (6, 7, 5), -2), RMAX),
+    Case("rmax_dup_axes", _reduce("reduce_max", (6, 7, 5), [1, 2]), RMAX, edit=_axes([-2, 2, -2], [1, 6, 5])),
     Case("rmin_hw", _reduce("reduce_min", (6, 7, 5), [1, 2]), RMIN),
     Case("rmin_last_keep", _reduce("reduce_min", (6, 7, 5), -1, keep=True), RMIN),
     Case("rmin_5d", _reduce("reduce_min", (2, 3, 4, 5), [-1, 2]), RMIN),

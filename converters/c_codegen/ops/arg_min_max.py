@@ -41,7 +41,7 @@ def _emit(ctx: EmitContext, op: Operator) -> OpEmission:
             for i, t in enumerate((x, y))}
     call = (f"ek_arg_min_max_s8(&ek_ctx, &{params}, &{flat[x]}, {ctx.data(x, 'const int8_t')}, "
             f"&{flat[y]}, {ctx.data(y, 'int32_t')})")
-    return OpEmission(call=call, comment=f"{op.op} over axis {arg_axis(model, op)} of {list(model.tensor(x).shape)}")
+    return OpEmission(call=call, comment=f"over axis {arg_axis(model, op)} of {list(model.tensor(x).shape)}")
 
 
 register("ARG_MAX", runtime=RUNTIME)(_emit)

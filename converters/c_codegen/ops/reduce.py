@@ -7,7 +7,7 @@ collapsed exactly as for MEAN (``mean.reduced_axes`` / ``mean.collapse``).
 
 from __future__ import annotations
 
-from edgekit.converters.c_codegen.ops.mean import MAX_RANK, collapse, reduced_axes
+from edgekit.converters.c_codegen.ops.mean import MAX_RANK, _has_axes, collapse, reduced_axes
 from edgekit.converters.c_codegen.quant import qparams
 from edgekit.converters.c_codegen.registry import EmitContext, OpEmission, register
 from edgekit.converters.c_codegen.support import OP_RULES, SUMMARY, Rule, _const_input, _int8, _max_rank
@@ -35,17 +35,11 @@ def _emit(ctx: EmitContext, op: Operator) -> OpEmission:
     call = (f"ek_reduce_s8(&ek_ctx, &{params}, &{flat[x]}, {ctx.data(x, 'const int8_t')}, "
             f"&{flat[y]}, {ctx.data(y, 'int8_t')})")
     axes = sorted(reduced_axes(model, op))
-    return OpEmission(call=call, comment=f"{op.op} over axes {axes} of {list(model.tensor(x).shape)}")
+    return OpEmission(call=call, comment=f"over axes {axes} of {list(model.tensor(x).shape)}")
 
 
 register("REDUCE_MAX", runtime=RUNTIME)(_emit)
 register("REDUCE_MIN", runtime=RUNTIME)(_emit)
-
-
-def _has_axes(model: Model, op: Operator) -> str | None:
-    if not reduced_axes(model, op):
-        return "has no axes to reduce; an empty axes list (a copy in TFLM) is not supported"
-    return None
 
 
 def _same_quant(model: Model, op: Operator) -> str | None:

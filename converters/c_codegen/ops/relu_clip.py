@@ -51,7 +51,7 @@ def relu_clip_table(op_name: str, s_in: float, zp_in: int, s_out: float, zp_out:
 def _emit(ctx: EmitContext, op: Operator) -> OpEmission:
     lo, hi = BOUNDS[op.op]
     return emit_table(ctx, op, relu_clip_table(op.op, *unary_qparams(ctx.model, op)),
-                      comment=f"{op.op}: clamp to [{lo:g}, {hi:g}] with LiteRT's requantization, 256-entry table")
+                      comment=f"clamp to [{lo:g}, {hi:g}] with LiteRT's requantization, 256-entry table")
 
 
 register("RELU_N1_TO_1", runtime=TABLE_RUNTIME)(_emit)

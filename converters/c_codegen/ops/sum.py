@@ -4,22 +4,16 @@ without the 1/N folded into the multiplier: out = sat8(MBQM(wrap32(S - zp_in * N
 
 from __future__ import annotations
 
-from edgekit.converters.c_codegen.ops.mean import MAX_RANK, emit_mean_or_sum, reduced_axes
+from edgekit.converters.c_codegen.ops.mean import MAX_RANK, _has_axes, emit_mean_or_sum
 from edgekit.converters.c_codegen.registry import EmitContext, OpEmission, register
 from edgekit.converters.c_codegen.support import OP_RULES, SUMMARY, Rule, _const_input, _int8, _max_rank
 
-from edgekit.ir import Model, Operator
+from edgekit.ir import Operator
 
 
 @register("SUM", runtime=("ek_mean_s8.c", "ek_mean_s8.h"))
 def emit(ctx: EmitContext, op: Operator) -> OpEmission:
     return emit_mean_or_sum(ctx, op, compute_sum=True)
-
-
-def _has_axes(model: Model, op: Operator) -> str | None:
-    if not reduced_axes(model, op):
-        return "has no axes to reduce; an empty axes list (a copy in TFLM) is not supported"
-    return None
 
 
 OP_RULES["SUM"] = (
