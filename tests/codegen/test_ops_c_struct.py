@@ -6,10 +6,12 @@ tf.space_to_batch / tf.batch_to_space and dilated pooling / convolution the conv
 Each case is converted once (cached under the system temp dir, keyed by this file and the TF version), generated
 with ``generate_c``, compiled once for the host and run on 24 seeded random inputs plus all -128 and all 127 in one
 process (int32 index inputs get random valid indices). Some cases edit the converted flatbuffer (quantization of
-the output different from the input's, zero points that make SPACE_TO_BATCH_ND's padding visible) and the oracle
-runs the same edited file. Then: ``verify_model`` on the chain, what the generator refuses (one sentence naming the
-op, nothing written), run-time index errors, the offline folding on hand-computed values, the kernels' argument
-checks and build hygiene, and one model chaining every op on an emulated Cortex-M4F.
+the output different from the input's: these ops copy bytes, as TFLM does) and the oracle runs the same edited
+file. SPACE_TO_BATCH_ND with non-zero paddings is refused: TFLM pads with a field it never initialises (0 in a
+fresh process, other bytes once the heap was reused), so no byte-exact reference exists. Then: ``verify_model``
+on the chain and single ops, what the generator refuses (one sentence naming the op, nothing written), run-time
+index errors, the offline folding on hand-computed values, the kernels' argument checks and build hygiene, and
+one model chaining every op on an emulated Cortex-M4F.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from edgekit.errors import EnvironmentError_, UnsupportedError
 from edgekit.ir import Model
 
 from .conftest import _cached
-from .test_ops_b_kernels import N_RANDOM, Case, _convert, _generate_and_build, _run_c, _run_tflm
+from .test_ops_b_kernels import N_RANDOM, Case, _generate_and_build, _run_c, _run_tflm
 
 HERE = Path(__file__).resolve().parent
 RUNTIME = HERE.parents[1] / "firmware_templates" / "runtime"
@@ -217,13 +219,14 @@ CASES = {c.name: c for c in _cases()}
 
 
 def _convert_case(tf: Any, case: Case) -> bytes:
-    """``_convert``, except that cases with graph-input indices get int32 inputs (and valid calibration ids)."""
-    if case.name not in INDEX_INPUTS:
-        return _convert(tf, case)
-    ids = INDEX_INPUTS[case.name]
+    """Full-integer int8 conversion of ``case`` (as ``test_ops_b_kernels._convert``), with int32 inputs for the
+    graph-input indices of INDEX_INPUTS (valid ids in the calibration data). Autograph is off: these functions
+    have no Python control flow, and a long session's autograph cache once handed one case's lambda another's
+    arguments."""
+    ids = INDEX_INPUTS.get(case.name, ())
     specs = [tf.TensorSpec(list(s), tf.float32) for s in case.shapes] + [tf.TensorSpec(list(s), tf.int32)
                                                                          for s, _ in ids]
-    fn = tf.function(lambda *xs: case.fn(tf, *xs), input_signature=specs)
+    fn = tf.function(lambda *xs: case.fn(tf, *xs), input_signature=specs, autograph=False)
     conv = tf.lite.TFLiteConverter.from_concrete_functions([fn.get_concrete_function()], fn)
     conv.optimizations = [tf.lite.Optimize.DEFAULT]
     rng = np.random.default_rng(1)
@@ -237,7 +240,17 @@ def _convert_case(tf: Any, case: Case) -> bytes:
     conv.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
     conv.inference_input_type = tf.int8
     conv.inference_output_type = tf.int8
-    return conv.convert()
+    data = conv.convert()
+    if case.edit is None:
+        return data
+    import flatbuffers
+    from ai_edge_litert import schema_py_generated as s
+
+    m = s.ModelT.InitFromObj(s.Model.GetRootAs(data, 0))
+    case.edit(s, m)
+    b = flatbuffers.Builder(len(data) + 1024)
+    b.Finish(m.Pack(b), file_identifier=b"TFL3")
+    return bytes(b.Output())
 
 
 def _build_all(out: Path) -> None:
@@ -251,8 +264,7 @@ def _build_all(out: Path) -> None:
 def struct_models() -> dict[str, Path]:
     """Every case converted once (and cached across sessions while this file and TensorFlow stay the same)."""
     pytest.importorskip("tensorflow")
-    folder = _cached("struct-ops", [Path(__file__), HERE / "test_ops_b_kernels.py"], [f"{n}.tflite" for n in CASES],
-                     _build_all)
+    folder = _cached("struct-ops", [Path(__file__)], [f"{n}.tflite" for n in CASES], _build_all)
     return {name: folder / f"{name}.tflite" for name in CASES}
 
 
@@ -437,7 +449,7 @@ def test_unsupported_variants_are_refused_and_nothing_is_written(name: str, tmp_
     from edgekit.converters.tflite_reader import parse_model
 
     case, pattern = REFUSED[name]
-    model = parse_model(_convert(tf, case), name)
+    model = parse_model(_convert_case(tf, case), name)
     out = tmp_path / "gen"
     with pytest.raises(UnsupportedError, match=pattern):
         generate_c(model, None, out)
