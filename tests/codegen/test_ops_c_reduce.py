@@ -28,6 +28,15 @@ from edgekit.errors import UnsupportedError
 from edgekit.ir import Model
 
 from .conftest import _cached
+from .kernel_checks import (
+    RUNTIME,
+    WARNINGS,
+    assert_builds_clean,
+    assert_refuses_without_writing,
+    edit_flatbuffer,
+    kernel_sources,
+    status_lines,
+)
 
 HERE = Path(__file__).resolve().parent
 N_RANDOM = 24
@@ -243,16 +252,7 @@ def _convert(case: Case, seed: int) -> bytes:
         data = conv.convert()
     else:
         data = convert(model, per_tensor=False, seed=seed)
-    if case.edit is not None:
-        import flatbuffers
-        from ai_edge_litert import schema_py_generated as s
-
-        m = s.ModelT.InitFromObj(s.Model.GetRootAs(data, 0))
-        case.edit(s, m)
-        b = flatbuffers.Builder(len(data) + 1024)
-        b.Finish(m.Pack(b), file_identifier=b"TFL3")
-        data = bytes(b.Output())
-    return data
+    return edit_flatbuffer(data, case.edit) if case.edit is not None else data
 
 
 def _build_all(out: Path) -> None:
@@ -475,42 +475,102 @@ def test_tflm_has_no_relu_clip_kernel(reduce_models: dict[str, Path]) -> None:
 # ---------------------------------------------------------------------------------------------- kernels in C
 
 
-def test_kernels_check_their_arguments(tmp_path: Path) -> None:
-    """Hand-computed calls, and EK_ERR_ARGUMENT (nothing written) for shapes that do not add up."""
+KERNELS = ("arg_min_max", "reduce")
+
+
+def test_kernels_compute_hand_checked_results(tmp_path: Path) -> None:
+    """ARG_MAX over rows and ARG_MIN over columns of a [2, 3] input with ties, REDUCE_MAX / REDUCE_MIN likewise."""
     src = tmp_path / "t.c"
     src.write_text(r"""
 #include <stdio.h>
 #include "ek_arg_min_max_s8.h"
 #include "ek_reduce_s8.h"
 int main(void) {
-    const ek_context_t ctx = {0, 0};
     const int8_t x[6] = {3, 7, 7, -2, -2, 5};             /* [2, 3] */
     const ek_dims_t d6 = {1, 1, 1, 6}, d2 = {1, 1, 1, 2}, d3 = {1, 1, 1, 3};
-    int32_t idx[3] = {-9, -9, -9};
-    int8_t r[3] = {9, 9, 9};
-    const ek_arg_min_max_params_t amax = {2, 3, 1, 1}, amin_cols = {1, 2, 3, 0}, bad = {2, 2, 1, 1};
-    const ek_reduce_params_t rmax = {2, {2, 3, 1, 1, 1, 1}, {0, 1, 0, 0, 0, 0}, 1};
-    const ek_reduce_params_t rmin = {2, {2, 3, 1, 1, 1, 1}, {1, 0, 0, 0, 0, 0}, 0};
-    const ek_reduce_params_t rbad = {7, {2, 3, 1, 1, 1, 1}, {1, 0, 0, 0, 0, 0}, 0};
-    printf("%d ", ek_arg_min_max_s8(&ctx, &amax, &d6, x, &d2, idx)); printf("%d %d ", idx[0], idx[1]);
-    printf("%d ", ek_arg_min_max_s8(&ctx, &amin_cols, &d6, x, &d3, idx)); printf("%d %d %d ", idx[0], idx[1], idx[2]);
-    idx[0] = -9;
-    printf("%d %d ", ek_arg_min_max_s8(&ctx, &bad, &d6, x, &d2, idx), idx[0]);
-    printf("%d ", ek_reduce_s8(&ctx, &rmax, &d6, x, &d2, r)); printf("%d %d ", r[0], r[1]);
-    printf("%d ", ek_reduce_s8(&ctx, &rmin, &d6, x, &d3, r)); printf("%d %d %d ", r[0], r[1], r[2]);
-    r[0] = 9;
-    printf("%d %d ", ek_reduce_s8(&ctx, &rbad, &d6, x, &d3, r), r[0]);
-    printf("%d\n", ek_reduce_s8(&ctx, &rmax, &d6, x, &d3, r));
+    const ek_arg_min_max_params_t rows_max = {2, 3, 1, 1}, cols_min = {1, 2, 3, 0};
+    const ek_reduce_params_t rows = {2, {2, 3, 1, 1, 1, 1}, {0, 1, 0, 0, 0, 0}, 1};
+    const ek_reduce_params_t cols = {2, {2, 3, 1, 1, 1, 1}, {1, 0, 0, 0, 0, 0}, 0};
+    int32_t idx[3];
+    int8_t r[3];
+    int s = ek_arg_min_max_s8(NULL, &rows_max, &d6, x, &d2, idx);
+    printf("%d %d %d\n", s, (int)idx[0], (int)idx[1]);
+    s = ek_arg_min_max_s8(NULL, &cols_min, &d6, x, &d3, idx);
+    printf("%d %d %d %d\n", s, (int)idx[0], (int)idx[1], (int)idx[2]);
+    s = ek_reduce_s8(NULL, &rows, &d6, x, &d2, r);
+    printf("%d %d %d\n", s, r[0], r[1]);
+    s = ek_reduce_s8(NULL, &cols, &d6, x, &d3, r);
+    printf("%d %d %d %d\n", s, r[0], r[1], r[2]);
     return 0;
 }
 """)
-    runtime = HERE.parents[1] / "firmware_templates" / "runtime"
+    if shutil.which("gcc") is None:
+        pytest.skip("gcc is not installed")
     exe = tmp_path / "t"
-    subprocess.run(["gcc", "-std=c99", "-Wall", "-Wextra", "-Werror", "-I", str(runtime), str(src),
-                    str(runtime / "ek_arg_min_max_s8.c"), str(runtime / "ek_reduce_s8.c"), "-o", str(exe)], check=True)
-    out = subprocess.run([str(exe)], check=True, capture_output=True, text=True).stdout.split()
-    # argmax rows: [3 7 7] -> 1 (first of the ties), [-2 -2 5] -> 2; argmin columns: (3,-2)->1, (7,-2)->1, (7,5)->1
-    assert out == ["0", "1", "2", "0", "1", "1", "1", "1", "-9", "0", "7", "5", "0", "-2", "-2", "5", "1", "9", "1"]
+    subprocess.run(["gcc", *WARNINGS, "-I", str(RUNTIME), str(src), *map(str, kernel_sources(KERNELS)), "-o",
+                    str(exe)], check=True)
+    out = subprocess.run([str(exe)], check=True, capture_output=True, text=True).stdout.splitlines()
+    # rows [3 7 7] -> 1 (the first of two 7s), [-2 -2 5] -> 2; columns (3,-2) (7,-2) (7,5): the minimum is row 1
+    assert out == ["0 1 2", "0 1 1 1", "0 7 5", "0 -2 -2 5"]
+
+
+STATUS_PROGRAM = r"""
+#include <stdio.h>
+#include <string.h>
+#include "ek_arg_min_max_s8.h"
+#include "ek_reduce_s8.h"
+
+static int8_t in[24], out[24];
+static int32_t idx[24];
+
+static int untouched(void)
+{
+    int i;
+    for (i = 0; i < 24; ++i) {
+        if (out[i] != 0x55 || idx[i] != 0x55555555) return 0;
+    }
+    return 1;
+}
+
+#define CHECK(name, expr)                                                      \
+    do {                                                                       \
+        ek_status_t s_;                                                        \
+        memset(out, 0x55, sizeof out);                                         \
+        memset(idx, 0x55, sizeof idx);                                         \
+        s_ = (expr);                                                           \
+        printf("%s %d %d\n", name, (int)s_, s_ == EK_OK ? 1 : untouched());    \
+    } while (0)
+
+int main(void)
+{
+    ek_dims_t n24 = {1, 2, 3, 4}, n8 = {1, 1, 2, 4}, n6 = {1, 1, 2, 3}, n4 = {1, 1, 1, 4};
+    ek_arg_min_max_params_t ap = {2, 3, 4, 1}, ap_zero = {2, 0, 4, 1};
+    ek_reduce_params_t rp = {3, {2, 3, 4, 1, 1, 1}, {0, 1, 0, 0, 0, 0}, 0};
+    ek_reduce_params_t rp_rank = rp, rp_dim = rp;
+    rp_rank.rank = 7;
+    rp_dim.shape[1] = 0;
+
+    CHECK("arg_ok", ek_arg_min_max_s8(NULL, &ap, &n24, in, &n8, idx));
+    CHECK("arg_bad_input_count", ek_arg_min_max_s8(NULL, &ap, &n8, in, &n8, idx));
+    CHECK("arg_bad_output_count", ek_arg_min_max_s8(NULL, &ap, &n24, in, &n6, idx));
+    CHECK("arg_empty_axis", ek_arg_min_max_s8(NULL, &ap_zero, &n24, in, &n8, idx));
+    CHECK("reduce_ok", ek_reduce_s8(NULL, &rp, &n24, in, &n8, out));
+    CHECK("reduce_bad_rank", ek_reduce_s8(NULL, &rp_rank, &n24, in, &n8, out));
+    CHECK("reduce_zero_dim", ek_reduce_s8(NULL, &rp_dim, &n24, in, &n8, out));
+    CHECK("reduce_bad_output_count", ek_reduce_s8(NULL, &rp, &n24, in, &n4, out));
+    return 0;
+}
+"""
+
+
+def test_kernels_return_status_and_leave_output_alone(tmp_path: Path) -> None:
+    assert_refuses_without_writing(status_lines(STATUS_PROGRAM, kernel_sources(KERNELS), tmp_path), 8)
+
+
+@pytest.mark.parametrize("toolchain", ["host", "arm"])
+def test_kernels_build_warning_free_and_never_allocate(toolchain: str, tmp_path: Path) -> None:
+    # gcc turns REDUCE's fill of the output with its start value into a memset call.
+    assert_builds_clean(toolchain, kernel_sources(KERNELS), tmp_path, allowed=frozenset({"memset"}))
 
 
 # ---------------------------------------------------------------------------------------------- QEMU
