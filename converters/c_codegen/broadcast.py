@@ -85,8 +85,9 @@ def binary_emission(ctx: EmitContext, kernel: str, ops: BinaryOperands, params: 
                     symbol: str) -> OpEmission:
     """The kernel call with flat dims for both inputs and the output; ``symbol`` names the op in the comment."""
     model = ctx.model
+    # one definition per distinct tensor: x + x names the same dims twice, and an unused constant breaks -Werror
     flat = {t: ctx.define("ek_dims_t", f"dims{i}", {"n": 1, "h": 1, "w": 1, "c": model.tensor(t).num_elements})
-            for i, t in enumerate((ops.a, ops.b, ops.y))}
+            for i, t in enumerate(dict.fromkeys((ops.a, ops.b, ops.y)))}
     a, b, y = ops.a, ops.b, ops.y
     call = (
         f"{kernel}(&ek_ctx, &{params}, &{quant}, &{flat[a]}, {ctx.data(a, 'const int8_t')}, "
