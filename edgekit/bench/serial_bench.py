@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from edgekit.bench.link import DeviceLink, DeviceRefused, DeviceReset
-from edgekit.errors import BadInputError, DeviceError
+from edgekit.errors import BadInputError, DeviceError, UnsupportedError
 from edgekit.fileio import write_text_atomic
 from edgekit.package.project import Project, TensorSpec
 
@@ -135,7 +135,12 @@ def host_reference(project: Project, samples: Sequence[bytes]) -> list[list[str]
             parts.append(np.frombuffer(blob[pos : pos + s.nbytes], dtype=s.dtype).reshape(s.shape))
             pos += s.nbytes
         arrays.append(parts)
-    ref = tflm_run(project.model_path.read_bytes(), arrays, len(project.outputs))
+    try:
+        ref = tflm_run(project.model_path.read_bytes(), arrays, len(project.outputs))
+    except RuntimeError as e:  # the model does not load in TFLM (e.g. RELU_N1_TO_1, which it has no kernel for)
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        raise UnsupportedError(f"TFLite Micro cannot run {project.model_name} ({first}), so there is no reference "
+                               "to compare the device's outputs with.") from e
     return [[np.asarray(o).astype(s.dtype).tobytes().hex() for o, s in zip(r, project.outputs, strict=True)]
             for r in ref]
 

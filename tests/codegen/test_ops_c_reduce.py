@@ -609,3 +609,21 @@ def test_classifier_on_emulated_cortex_m4(reduce_models: dict[str, Path], tmp_pa
     want = [b.hex() for b in _tflm(path, model, samples)]
     assert [o[0] for o in data["outputs"]] == want
     assert len(set(want)) > 1, "the samples should pick more than one class"
+
+
+@pytest.mark.qemu
+def test_bench_on_a_model_tflm_cannot_load_says_so(reduce_models: dict[str, Path],
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """RELU_N1_TO_1 runs on the emulated device, but TFLite Micro has no reference for it: one sentence, exit 2."""
+    for tool in ("qemu-system-arm", "arm-none-eabi-gcc"):
+        if shutil.which(tool) is None:
+            pytest.skip(f"{tool} is not installed (make system-packages installs it)")
+    from edgekit.cli import main
+
+    with pytest.raises(SystemExit) as e:
+        main(["bench", "--emulate", "-t", "mps2-an386", str(reduce_models["clip_n1_1"]), "--samples", "1", "--runs",
+              "1", "--warmup", "0"])
+    err = capsys.readouterr().err
+    assert e.value.code == 2, err
+    assert "error: TFLite Micro cannot run clip_n1_1 (TFLM failed to allocate tensors), so there is no reference" in err
+    assert "Traceback" not in err
