@@ -642,9 +642,11 @@ def test_struct_kernels_build_warning_free_and_never_allocate(toolchain: str, tm
 
 
 @pytest.mark.qemu
-def test_chain_on_emulated_cortex_m4(struct_models: dict[str, Path], tmp_path: Path) -> None:
-    """The model chaining every op (dilated conv through SPACE_TO_BATCH_ND / BATCH_TO_SPACE_ND, pixel shuffle,
-    unstack, stack, gather; two outputs), cross-compiled and run on QEMU mps2-an386."""
+@pytest.mark.parametrize("name", ["chain", "gather_embedding"])
+def test_on_emulated_cortex_m4(name: str, struct_models: dict[str, Path], tmp_path: Path) -> None:
+    """Cross-compiled and run on QEMU mps2-an386: the model chaining every op (dilated conv through
+    SPACE_TO_BATCH_ND / BATCH_TO_SPACE_ND, pixel shuffle, unstack, stack, gather; two outputs), and the embedding
+    whose input is int32 ids (sent to the device as their raw little-endian bytes)."""
     for tool in ("qemu-system-arm", "arm-none-eabi-gcc"):
         if shutil.which(tool) is None:
             pytest.skip(f"{tool} is not installed (make system-packages installs it)")
@@ -653,9 +655,9 @@ def test_chain_on_emulated_cortex_m4(struct_models: dict[str, Path], tmp_path: P
 
     from edgekit.cli.bench import command
 
-    path = struct_models["chain"]
+    path = struct_models[name]
     model = read_model(path)
-    samples = _samples(model, "chain")[-6:]
+    samples = _samples(model, name)[-6:]
     np.save(tmp_path / "inputs.npy", np.stack([s[0] for s in samples]))
     report = tmp_path / "bench.json"
     result = CliRunner().invoke(command, ["--emulate", "-t", "mps2-an386", str(path), "--inputs",
@@ -665,4 +667,6 @@ def test_chain_on_emulated_cortex_m4(struct_models: dict[str, Path], tmp_path: P
     data = json.loads(report.read_text())
     assert data["error"] is None
     assert data["outputs_match"] is True and data["mismatched_inputs"] == [], data["mismatched_inputs"]
-    assert len(data["outputs"]) == len(samples) and all(len(o) == 2 for o in data["outputs"])
+    n_out = len(model.outputs)
+    assert n_out == (2 if name == "chain" else 1)
+    assert len(data["outputs"]) == len(samples) and all(len(o) == n_out for o in data["outputs"])
