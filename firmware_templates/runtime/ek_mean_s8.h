@@ -23,7 +23,9 @@ typedef struct {
     int32_t output_zero_point;             /* in [-128, 127] */
 } ek_mean_params_t;
 
-/* out = sat8(MBQM(wrap32(sum - zp_in * N), M', e') + zp_out) with quant = (M', e'). No scratch. */
+/* out = sat8(MBQM(wrap32(sum - zp_in * N), M', e') + zp_out) with quant = (M', e'). No scratch.
+   SUM calls it too (TFLM's QuantizedMeanOrSum with compute_sum): quant is then QuantizeMultiplier(s_in / s_out)
+   itself, without the 1/N. */
 ek_status_t ek_mean_s8(const ek_context_t *ctx, const ek_mean_params_t *params, const ek_quant_t *quant,
                        const ek_dims_t *input_dims, const int8_t *input, const ek_dims_t *output_dims,
                        int8_t *output);
