@@ -45,8 +45,8 @@ def assert_builds_clean(toolchain: str, sources: Iterable[Path], tmp_path: Path,
     assert undefined <= allowed, undefined
 
 
-def status_lines(program: str, sources: Iterable[Path], tmp_path: Path) -> list[tuple[str, int, str]]:
-    """Build and run a host program printing ``<case> <status> <output untouched 0|1>`` per line."""
+def build_program(program: str, sources: Iterable[Path], tmp_path: Path) -> Path:
+    """A host C program (``program`` linked with ``sources``) built warning-free; skips without gcc."""
     if shutil.which("gcc") is None:
         pytest.skip("gcc is not installed")
     src = tmp_path / "status.c"
@@ -54,8 +54,25 @@ def status_lines(program: str, sources: Iterable[Path], tmp_path: Path) -> list[
     exe = tmp_path / "status"
     subprocess.run(["gcc", *WARNINGS, "-I", str(RUNTIME), str(src), *map(str, sources), "-o", str(exe)], check=True,
                    capture_output=True, text=True)
-    out = subprocess.run([str(exe)], capture_output=True, text=True, check=True).stdout
+    return exe
+
+
+def status_output(program: str, sources: Iterable[Path], tmp_path: Path) -> str:
+    """What a status program prints (it must exit 0)."""
+    return subprocess.run([str(build_program(program, sources, tmp_path))], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def status_lines(program: str, sources: Iterable[Path], tmp_path: Path) -> list[tuple[str, int, str]]:
+    """Build and run a host program printing ``<case> <status> <output untouched 0|1>`` per line."""
+    out = status_output(program, sources, tmp_path)
     return [(name, int(status), clean) for name, status, clean in (ln.split() for ln in out.splitlines())]
+
+
+def assert_self_check_passes(program: str, sources: Iterable[Path], tmp_path: Path) -> None:
+    """A program that checks the kernels itself (printing a line per failure) exits 0."""
+    r = subprocess.run([str(build_program(program, sources, tmp_path))], capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout
 
 
 def assert_refuses_without_writing(lines: list[tuple[str, int, str]], count: int) -> None:

@@ -9,11 +9,8 @@ alpha quantization, a 5-D PRELU) are set by editing the converted flatbuffer.
 
 from __future__ import annotations
 
-import json
 import shutil
-import subprocess
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,20 +20,15 @@ import pytest
 from edgekit.errors import UnsupportedError
 from edgekit.ir import Model
 
-from .conftest import _cached
-from .kernel_checks import RUNTIME, TOOLCHAINS, WARNINGS, assert_builds_clean, edit_flatbuffer, kernel_sources
+from .kernel_checks import TOOLCHAINS, assert_builds_clean, assert_self_check_passes, kernel_sources
+from .op_models import KerasCase as Case
+from .op_models import bench_emulated, cached_models, convert_case
+from .op_models import quant as _quant
+from .op_models import read as _read
+from .test_ops_b_kernels import _run_tflm as _tflm
 
 HERE = Path(__file__).resolve().parent
 N_RANDOM = 24
-
-
-@dataclass(frozen=True)
-class Case:
-    name: str
-    build: Callable[[], Any]  # -> tf_keras.Model
-    ops: tuple[str, ...]  # the op names the converted (and edited) model must contain
-    edit: Callable[[Any, Any], None] | None = None  # (schema module, ModelT) -> None
-    int16: bool = False  # 16x8 conversion (for the refusal tests)
 
 
 def _single(shape: tuple[int, ...], make: Callable[[Any], Any]) -> Callable[[], Any]:
@@ -73,12 +65,6 @@ def _mixed() -> Any:
     y = keras.layers.Flatten()(y)
     y = keras.layers.Dense(5)(y)
     return keras.Model(x, y)
-
-
-def _quant(s: Any, tensor: Any, scale: float, zp: int) -> None:
-    q = s.QuantizationParametersT()
-    q.scale, q.zeroPoint = [scale], [zp]
-    tensor.quantization = q
 
 
 def _leaky_scales(s_in: float, zp_in: int, s_out: float, zp_out: int, alpha: float) -> Callable[[Any, Any], None]:
@@ -196,46 +182,11 @@ REFUSED = [
 CASES = {c.name: c for c in [*VERIFIED, *(c for c, _ in REFUSED)]}
 
 
-def _convert(case: Case, seed: int) -> bytes:
-    import tensorflow as tf
-    import tf_keras as keras
-
-    from .singleop_models import convert
-
-    keras.utils.set_random_seed(seed)
-    model = case.build()
-    if case.int16:
-        rng = np.random.default_rng(seed)
-        conv = tf.lite.TFLiteConverter.from_keras_model(model)
-        conv.optimizations = [tf.lite.Optimize.DEFAULT]
-        conv.representative_dataset = lambda: ([rng.normal(0, 1, (1, 6, 5, 4)).astype(np.float32)] for _ in range(16))
-        conv.target_spec.supported_ops = [tf.lite.OpsSet.EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8]
-        conv.inference_input_type = conv.inference_output_type = tf.int16
-        data = conv.convert()
-    else:
-        data = convert(model, per_tensor=False, seed=seed)
-    if case.edit is not None:
-        data = edit_flatbuffer(data, case.edit)
-    return data
-
-
-def _build_all(out: Path) -> None:
-    for i, case in enumerate(CASES.values()):
-        (out / f"{case.name}.tflite").write_bytes(_convert(case, seed=100 + i))
-
-
 @pytest.fixture(scope="session")
 def activation_models() -> dict[str, Path]:
     """Every case converted once (real TF converter), cached across sessions by this file's hash."""
-    names = [f"{n}.tflite" for n in CASES]
-    folder = _cached("activations-c", [Path(__file__), HERE / "singleop_models.py"], names, _build_all)
-    return {n: folder / f"{n}.tflite" for n in CASES}
-
-
-def _read(path: Path) -> Model:
-    from edgekit.converters.tflite_reader import read_model
-
-    return read_model(path)
+    return cached_models("activations-c", [Path(__file__), HERE / "singleop_models.py", HERE / "op_models.py"], CASES,
+                         lambda name, k: convert_case(CASES[name], 100 + k, calib_shape=(1, 6, 5, 4)))
 
 
 @pytest.mark.parametrize("name", [c.name for c in VERIFIED])
@@ -258,13 +209,6 @@ def _all_code_samples(model: Model) -> list[list[np.ndarray]]:
     codes = np.arange(-128, 128, dtype=np.int8)
     extra = [[np.resize(np.roll(codes, -start), n).reshape(shape)] for start in range(0, 256, max(n // 2, 1))]
     return make_samples(model, 8, seed=3) + extra
-
-
-def _tflm(path: Path, model: Model, samples: list[list[np.ndarray]]) -> list[bytes]:
-    from edgekit.verify.reference import tflm_run
-
-    return [b"".join(np.ascontiguousarray(o).tobytes() for o in outs)
-            for outs in tflm_run(path.read_bytes(), samples, len(model.outputs))]
 
 
 LEAKY_CASES = [c.name for c in VERIFIED if c.ops == LEAKY]
@@ -430,14 +374,7 @@ def test_kernels_check_arguments_build_warning_free_and_never_allocate(tmp_path:
     for toolchain in TOOLCHAINS:
         if shutil.which(TOOLCHAINS[toolchain][0]) is not None:
             assert_builds_clean(toolchain, srcs, tmp_path)
-    if shutil.which("gcc") is None:
-        pytest.skip("gcc is not installed")
-    prog = tmp_path / "status.c"
-    prog.write_text(STATUS_PROGRAM)
-    exe = tmp_path / "status"
-    subprocess.run(["gcc", *WARNINGS, "-I", str(RUNTIME), str(prog), *map(str, srcs), "-o", str(exe)], check=True)
-    r = subprocess.run([str(exe)], capture_output=True, text=True)
-    assert r.returncode == 0, r.stdout
+    assert_self_check_passes(STATUS_PROGRAM, srcs, tmp_path)
 
 
 def test_mixed_model_with_dsp_kernels(activation_models: dict[str, Path], tmp_path: Path) -> None:
@@ -454,23 +391,8 @@ def test_mixed_model_with_dsp_kernels(activation_models: dict[str, Path], tmp_pa
 def test_leaky_relu_and_prelu_on_emulated_cortex_m4(activation_models: dict[str, Path], tmp_path: Path) -> None:
     """The mixed model (CONV, LEAKY_RELU, PRELU, FC), cross-compiled and run in QEMU mps2-an386 through
     ``edgekit bench --emulate``, gives TFLM's bytes on every input, the extremes included."""
-    for tool in ("qemu-system-arm", "arm-none-eabi-gcc"):
-        if shutil.which(tool) is None:
-            pytest.skip(f"{tool} is not installed (make system-packages installs it)")
-    from click.testing import CliRunner
-
-    from edgekit.cli.bench import command
     from edgekit.verify.inputs import make_samples
 
     path = activation_models["mixed_leaky_prelu"]
     samples = make_samples(_read(path), 6, seed=5)
-    np.save(tmp_path / "inputs.npy", np.stack([s[0] for s in samples]))
-    report = tmp_path / "bench.json"
-    result = CliRunner().invoke(command, ["--emulate", "-t", "mps2-an386", str(path), "--inputs",
-                                          str(tmp_path / "inputs.npy"), "--samples", str(len(samples)), "--runs", "1",
-                                          "--warmup", "0", "--json", str(report)])
-    assert result.exit_code == 0, result.output
-    data = json.loads(report.read_text())
-    assert data["error"] is None
-    assert data["outputs_match"] is True and data["mismatched_inputs"] == [], data["mismatched_inputs"]
-    assert len(data["outputs"]) == len(samples)
+    bench_emulated(path, np.stack([s[0] for s in samples]), tmp_path)
