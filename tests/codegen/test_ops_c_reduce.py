@@ -13,11 +13,7 @@ bit-exact with, edgekit refuses both, and the tests check the refusal and that T
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,28 +23,23 @@ import pytest
 from edgekit.errors import UnsupportedError
 from edgekit.ir import Model
 
-from .conftest import _cached
 from .kernel_checks import (
-    RUNTIME,
-    WARNINGS,
     assert_builds_clean,
     assert_refuses_without_writing,
-    edit_flatbuffer,
     kernel_sources,
     status_lines,
+    status_output,
 )
+from .op_models import KerasCase as Case
+from .op_models import bench_emulated, cached_models, convert_case
+from .op_models import quant as _quant
+from .op_models import read as _read
+from .test_ops_b_kernels import _generate_and_build
+from .test_ops_b_kernels import _run_c as _run_exe
+from .test_ops_b_kernels import _run_tflm as _tflm
 
 HERE = Path(__file__).resolve().parent
 N_RANDOM = 24
-
-
-@dataclass(frozen=True)
-class Case:
-    name: str
-    build: Callable[[], Any]  # -> tf_keras.Model
-    ops: tuple[str, ...]  # the op names the converted (and edited) model must contain
-    edit: Callable[[Any, Any], None] | None = None  # (schema module, ModelT) -> None
-    int16: bool = False  # 16x8 conversion (for the refusal tests)
 
 
 def _lambda(shape: tuple[int, ...], fn: Callable[[Any, Any], Any]) -> Callable[[], Any]:
@@ -91,12 +82,6 @@ def _mixed() -> Any:
 
 
 # ---------------------------------------------------------------------------------------------- flatbuffer edits
-
-
-def _quant(s: Any, tensor: Any, scale: float, zp: int) -> None:
-    q = s.QuantizationParametersT()
-    q.scale, q.zeroPoint = [scale], [zp]
-    tensor.quantization = q
 
 
 def _io_quant(s_in: float, zp_in: int, s_out: float, zp_out: int) -> Callable[[Any, Any], None]:
@@ -216,70 +201,20 @@ REFUSED = [
 CASES = {c.name: c for c in [*VERIFIED, *CLIPS, *(c for c, _ in REFUSED)]}
 
 
-def _convert(case: Case, seed: int) -> bytes:
-    import tensorflow as tf
-    import tf_keras as keras
-
-    from .singleop_models import convert
-
-    keras.utils.set_random_seed(seed)
-    model = case.build()
-    if case.int16:
-        rng = np.random.default_rng(seed)
-        shape = tuple(model.inputs[0].shape)
-        conv = tf.lite.TFLiteConverter.from_keras_model(model)
-        conv.optimizations = [tf.lite.Optimize.DEFAULT]
-        conv.representative_dataset = lambda: ([rng.normal(0, 1, shape).astype(np.float32)] for _ in range(16))
-        conv.target_spec.supported_ops = [tf.lite.OpsSet.EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8]
-        conv.inference_input_type = conv.inference_output_type = tf.int16
-        data = conv.convert()
-    else:
-        data = convert(model, per_tensor=False, seed=seed)
-    return edit_flatbuffer(data, case.edit) if case.edit is not None else data
-
-
-def _build_all(out: Path) -> None:
-    for i, case in enumerate(CASES.values()):
-        (out / f"{case.name}.tflite").write_bytes(_convert(case, seed=300 + i))
-
-
 @pytest.fixture(scope="session")
 def reduce_models() -> dict[str, Path]:
     """Every case converted once (real TF converter), cached across sessions by this file's hash."""
-    names = [f"{n}.tflite" for n in CASES]
-    folder = _cached("reduce-c", [Path(__file__), HERE / "singleop_models.py"], names, _build_all)
-    return {n: folder / f"{n}.tflite" for n in CASES}
-
-
-def _read(path: Path) -> Model:
-    from edgekit.converters.tflite_reader import read_model
-
-    return read_model(path)
+    return cached_models("reduce-c", [Path(__file__), HERE / "singleop_models.py", HERE / "op_models.py"], CASES,
+                         lambda name, k: convert_case(CASES[name], 300 + k))
 
 
 def _ops(path: Path) -> tuple[str, ...]:
     return tuple(op.op for op in _read(path).operators)
 
 
-def _tflm(path: Path, model: Model, samples: list[list[np.ndarray]]) -> list[bytes]:
-    from edgekit.verify.reference import tflm_run
-
-    return [b"".join(np.ascontiguousarray(o).tobytes() for o in outs)
-            for outs in tflm_run(path.read_bytes(), samples, len(model.outputs))]
-
-
 def _run_c(model: Model, samples: list[list[np.ndarray]], tmp_path: Path) -> list[bytes]:
     """The generated C compiled for the host, one output blob per sample."""
-    from edgekit.converters.c_codegen.generator import generate_c
-
-    from edgekit.verify.harness import build_host, run_host
-
-    gen = generate_c(model, None, tmp_path / "gen", force=True)
-    exe = build_host(gen.out_dir, tmp_path / "build")
-    blob = run_host(exe, [b"".join(x.tobytes() for x in s) for s in samples], tmp_path)
-    per = sum(model.tensor(t).nbytes for t in model.outputs)
-    assert len(blob) == per * len(samples)
-    return [blob[k * per : (k + 1) * per] for k in range(len(samples))]
+    return _run_exe(model, _generate_and_build(model, tmp_path), samples, tmp_path)
 
 
 # ---------------------------------------------------------------------------------------------- TFLM ops
@@ -415,8 +350,7 @@ KERNELS = ("arg_min_max", "reduce")
 
 def test_kernels_compute_hand_checked_results(tmp_path: Path) -> None:
     """ARG_MAX over rows and ARG_MIN over columns of a [2, 3] input with ties, REDUCE_MAX / REDUCE_MIN likewise."""
-    src = tmp_path / "t.c"
-    src.write_text(r"""
+    out = status_output(r"""
 #include <stdio.h>
 #include "ek_arg_min_max_s8.h"
 #include "ek_reduce_s8.h"
@@ -438,13 +372,7 @@ int main(void) {
     printf("%d %d %d %d\n", s, r[0], r[1], r[2]);
     return 0;
 }
-""")
-    if shutil.which("gcc") is None:
-        pytest.skip("gcc is not installed")
-    exe = tmp_path / "t"
-    subprocess.run(["gcc", *WARNINGS, "-I", str(RUNTIME), str(src), *map(str, kernel_sources(KERNELS)), "-o",
-                    str(exe)], check=True)
-    out = subprocess.run([str(exe)], check=True, capture_output=True, text=True).stdout.splitlines()
+""", kernel_sources(KERNELS), tmp_path).splitlines()
     # rows [3 7 7] -> 1 (the first of two 7s), [-2 -2 5] -> 2; columns (3,-2) (7,-2) (7,5): the minimum is row 1
     assert out == ["0 1 2", "0 1 1 1", "0 7 5", "0 -2 -2 5"]
 
@@ -515,12 +443,6 @@ def test_kernels_build_warning_free_and_never_allocate(toolchain: str, tmp_path:
 def test_classifier_on_emulated_cortex_m4(reduce_models: dict[str, Path], tmp_path: Path) -> None:
     """CONV -> REDUCE_MAX -> FC -> ARG_MAX cross-compiled for mps2-an386 under QEMU: the int32 class index
     comes back over the serial protocol equal to TFLite Micro's."""
-    for tool in ("qemu-system-arm", "arm-none-eabi-gcc"):
-        if shutil.which(tool) is None:
-            pytest.skip(f"{tool} is not installed (make system-packages installs it)")
-    from click.testing import CliRunner
-
-    from edgekit.cli.bench import command
     from edgekit.verify.inputs import make_samples
 
     path = reduce_models["mixed_conv_rmax_fc_argmax"]
@@ -531,16 +453,7 @@ def test_classifier_on_emulated_cortex_m4(reduce_models: dict[str, Path], tmp_pa
     colours = [[np.clip(rng.integers(-128, 128, size=3) + rng.integers(-4, 5, size=(1, 10, 10, 3)), -128, 127)
                 .astype(np.int8)] for _ in range(8)]
     samples = colours + make_samples(model, 0, seed=0)
-    np.save(tmp_path / "inputs.npy", np.stack([s[0] for s in samples]))
-    report = tmp_path / "bench.json"
-    result = CliRunner().invoke(command, ["--emulate", "-t", "mps2-an386", str(path), "--inputs",
-                                          str(tmp_path / "inputs.npy"), "--samples", str(len(samples)), "--runs", "1",
-                                          "--warmup", "0", "--json", str(report)])
-    assert result.exit_code == 0, result.output
-    data = json.loads(report.read_text())
-    assert data["error"] is None
-    assert data["outputs_match"] is True and data["mismatched_inputs"] == [], data["mismatched_inputs"]
-    assert len(data["outputs"]) == len(samples)
+    data = bench_emulated(path, np.stack([s[0] for s in samples]), tmp_path)
     want = [b.hex() for b in _tflm(path, model, samples)]
     assert [o[0] for o in data["outputs"]] == want
     assert len(set(want)) > 1, "the samples should pick more than one class"
