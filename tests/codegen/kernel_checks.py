@@ -21,6 +21,28 @@ TOOLCHAINS = {
 }
 
 
+# C for a status program with one int8 output buffer ``out`` (declared before it): ``CHECK(name, call)`` fills
+# ``out`` with 0x55, makes the call and prints ``<name> <status> <output untouched 0|1>`` (1 for EK_OK).
+OUTPUT_GUARD = r"""
+static int untouched(void)
+{
+    size_t i;
+    for (i = 0; i < sizeof out; ++i) {
+        if (out[i] != 0x55) return 0;
+    }
+    return 1;
+}
+
+#define CHECK(name, expr)                                                      \
+    do {                                                                       \
+        ek_status_t s_;                                                        \
+        memset(out, 0x55, sizeof out);                                         \
+        s_ = (expr);                                                           \
+        printf("%s %d %d\n", name, (int)s_, s_ == EK_OK ? 1 : untouched());    \
+    } while (0)
+"""
+
+
 def kernel_sources(kernels: Iterable[str]) -> list[Path]:
     """``ek_<k>_s8.c`` of each kernel name."""
     return [RUNTIME / f"ek_{k}_s8.c" for k in kernels]

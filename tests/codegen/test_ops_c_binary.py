@@ -18,9 +18,14 @@ from typing import Any
 import numpy as np
 import pytest
 
-from edgekit.errors import UnsupportedError
-
-from .kernel_checks import assert_builds_clean, assert_refuses_without_writing, kernel_sources, status_lines
+from .kernel_checks import (
+    OUTPUT_GUARD,
+    assert_builds_clean,
+    assert_refuses_without_writing,
+    kernel_sources,
+    status_lines,
+)
+from .op_models import assert_refused, bench_emulated
 from .test_ops_b_kernels import Case, _convert, _generate_and_build, _run_c, _run_tflm, _samples
 
 
@@ -227,29 +232,11 @@ def test_chain_verifies_on_20_inputs(chain_model: Path, tmp_path: Path) -> None:
 def test_chain_on_emulated_cortex_m4(chain_model: Path, tmp_path: Path) -> None:
     """The generated C cross-compiled with arm-none-eabi-gcc on QEMU mps2-an386 gives TFLM's bytes (as
     test_ops_b_qemu does): seeded random inputs plus all -128 and all 127."""
-    import json
-    import shutil
-
-    for tool in ("qemu-system-arm", "arm-none-eabi-gcc"):
-        if shutil.which(tool) is None:
-            pytest.skip(f"{tool} is not installed (make system-packages installs it)")
-    from click.testing import CliRunner
     from edgekit.converters.tflite_reader import read_model
-
-    from edgekit.cli.bench import command
 
     model = read_model(chain_model)
     samples = _samples(model, CHAIN)[-8:]  # 6 random, then all -128 and all 127
-    np.save(tmp_path / "inputs.npy", np.stack([s[0] for s in samples]))
-    report = tmp_path / "bench.json"
-    result = CliRunner().invoke(command, ["--emulate", "-t", "mps2-an386", str(chain_model), "--inputs",
-                                          str(tmp_path / "inputs.npy"), "--samples", str(len(samples)), "--runs", "1",
-                                          "--warmup", "0", "--json", str(report)])
-    assert result.exit_code == 0, result.output
-    data = json.loads(report.read_text())
-    assert data["error"] is None
-    assert data["outputs_match"] is True and data["mismatched_inputs"] == [], data["mismatched_inputs"]
-    assert len(data["outputs"]) == len(samples)
+    bench_emulated(chain_model, np.stack([s[0] for s in samples]), tmp_path)
 
 
 # ----------------------------------------------------------------------------------------------- what is refused
@@ -278,15 +265,8 @@ REFUSED = {
 @pytest.mark.parametrize("name", sorted(REFUSED))
 def test_unsupported_variants_are_refused_and_nothing_is_written(name: str, tmp_path: Path) -> None:
     tf = pytest.importorskip("tensorflow")
-    from edgekit.converters.c_codegen import generate_c
-    from edgekit.converters.tflite_reader import parse_model
-
     case, pattern = REFUSED[name]
-    model = parse_model(_convert(tf, case), name)
-    out = tmp_path / "gen"
-    with pytest.raises(UnsupportedError, match=pattern):
-        generate_c(model, None, out)
-    assert not out.exists()
+    assert_refused(_convert(tf, case), name, pattern, tmp_path)
 
 
 @pytest.mark.parametrize("fn, op", [(lambda tf, a, b: a - b, "SUB"),
@@ -294,7 +274,6 @@ def test_unsupported_variants_are_refused_and_nothing_is_written(name: str, tmp_
 def test_int16_models_are_refused(fn: Callable[..., Any], op: str, tmp_path: Path) -> None:
     """16x8 models: the int16 activations are named, with the op and its index."""
     tf = pytest.importorskip("tensorflow")
-    from edgekit.converters.c_codegen import generate_c
     from edgekit.converters.tflite_reader import parse_model
 
     specs = [tf.TensorSpec([1, 4, 3], tf.float32)] * 2
@@ -309,9 +288,7 @@ def test_int16_models_are_refused(fn: Callable[..., Any], op: str, tmp_path: Pat
     conv.inference_output_type = tf.int16
     model = parse_model(conv.convert(), f"{op.lower()}16")
     assert [o.op for o in model.operators] == [op]
-    with pytest.raises(UnsupportedError, match=rf"op 0 \({op}\) has int16 activations"):
-        generate_c(model, None, tmp_path / "gen")
-    assert not (tmp_path / "gen").exists()
+    assert_refused(model, f"{op.lower()}16", rf"op 0 \({op}\) has int16 activations", tmp_path)
 
 
 # --------------------------------------------------------------------------------- parameters and kernel hygiene
@@ -340,24 +317,7 @@ STATUS_PROGRAM = r"""
 #include "ek_squared_difference_s8.h"
 
 static int8_t a[8], b[8], out[8];
-
-static int untouched(void)
-{
-    int i;
-    for (i = 0; i < 8; ++i) {
-        if (out[i] != 0x55) return 0;
-    }
-    return 1;
-}
-
-#define CHECK(name, expr)                                                      \
-    do {                                                                       \
-        ek_status_t s_;                                                        \
-        memset(out, 0x55, sizeof out);                                         \
-        s_ = (expr);                                                           \
-        printf("%s %d %d\n", name, (int)s_, s_ == EK_OK ? 1 : untouched());    \
-    } while (0)
-
+""" + OUTPUT_GUARD + r"""
 int main(void)
 {
     ek_dims_t n8 = {1, 1, 1, 8}, n4 = {1, 1, 1, 4};
