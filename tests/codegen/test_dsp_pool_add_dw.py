@@ -25,10 +25,11 @@ from edgekit.converters.tflite_reader import parse_model, read_model
 
 from edgekit.verify import verify_model
 
+from .test_dsp_kernels import _run_c, _s8
+
 RUNTIME = Path(__file__).resolve().parents[2] / "firmware_templates" / "runtime"
 NEW_SOURCES = ("ek_max_pool2d_s8_dsp.c", "ek_avg_pool2d_s8_dsp.c", "ek_add_bcast_s8_dsp.c",
                "ek_depthwise_conv2d_mult_s8_dsp.c", "ek_conv2d_grouped_s8_dsp.c")
-HOST = ["gcc", "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror"]
 ARM = ["arm-none-eabi-gcc", "-mthumb", "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-c"]
 M4 = ["-mcpu=cortex-m4", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16"]
 
@@ -334,20 +335,6 @@ def test_scratch_equals_the_c_buffer_size(model_paths: dict[str, Path], tmp_path
 
 
 # -------------------------------------------------------------------------------------------- C-level checks
-
-
-def _run_c(tmp_path: Path, body: str, extra: tuple[str, ...] = ()) -> str:
-    prog = tmp_path / "prog.c"
-    prog.write_text(body)
-    exe = tmp_path / "prog"
-    subprocess.run([*HOST, "-I", str(RUNTIME), str(prog), *[str(RUNTIME / f) for f in extra], "-o", str(exe)],
-                   check=True, capture_output=True, text=True)
-    return subprocess.run([str(exe)], check=True, capture_output=True, text=True).stdout
-
-
-def _s8(v: int) -> int:
-    v &= 0xFF
-    return v - 0x100 if v & 0x80 else v
 
 
 def test_acle_byte_ops_have_arm_semantics(tmp_path: Path) -> None:

@@ -13,8 +13,6 @@ ops on an emulated Cortex-M4F.
 
 from __future__ import annotations
 
-import json
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,27 +20,15 @@ from typing import Any
 import numpy as np
 import pytest
 
-from edgekit.errors import UnsupportedError
-
-from .conftest import _cached
 from .kernel_checks import assert_builds_clean, assert_refuses_without_writing, kernel_sources, status_lines
+from .op_models import assert_refused, bench_emulated, cached_models
+from .op_models import requant_output as _requant_output
+from .op_models import set_const as _set_const
+from .op_models import set_option as _set_option
 from .test_ops_b_kernels import Case, _convert, _generate_and_build, _run_c, _run_tflm, _samples
 
 HERE = Path(__file__).resolve().parent
 KERNELS = ("transpose", "strided_slice", "split", "resize_nearest")
-
-
-def _requant_output(scale_factor: float, zp: int) -> Callable[[Any, Any], None]:
-    """Every graph output gets scale = factor * its scale and zero point zp: TFLM still copies the bytes."""
-
-    def edit(s: Any, m: Any) -> None:
-        sg = m.subgraphs[0]
-        for t in sg.outputs:
-            q = sg.tensors[t].quantization
-            q.scale = [float(np.float32(q.scale[0] * scale_factor))]
-            q.zeroPoint = [zp]
-
-    return edit
 
 
 def _int64_indices(s: Any, m: Any) -> None:
@@ -161,20 +147,12 @@ def _cases() -> list[Case]:
 CASES = {c.name: c for c in _cases()}
 
 
-def _build_all(out: Path) -> None:
-    import tensorflow as tf
-
-    for name, case in CASES.items():
-        (out / f"{name}.tflite").write_bytes(_convert(tf, case))
-
-
 @pytest.fixture(scope="session")
 def shape_models() -> dict[str, Path]:
     """Every case converted once (and cached across sessions while this file and TensorFlow stay the same)."""
-    pytest.importorskip("tensorflow")
-    folder = _cached("shape-ops", [Path(__file__), HERE / "test_ops_b_kernels.py"], [f"{n}.tflite" for n in CASES],
-                     _build_all)
-    return {name: folder / f"{name}.tflite" for name in CASES}
+    tf = pytest.importorskip("tensorflow")
+    return cached_models("shape-ops", [Path(__file__), HERE / "test_ops_b_kernels.py", HERE / "op_models.py"], CASES,
+                         lambda name, k: _convert(tf, CASES[name]))
 
 
 def _graph_ops(model: Any) -> tuple[str, ...]:
@@ -213,27 +191,6 @@ def test_verify_model_on_the_chain(shape_models: dict[str, Path], tmp_path: Path
 
 
 # ----------------------------------------------------------------------------------------------- refusals
-
-
-def _set_option(cls: str, **values: Any) -> Callable[[Any, Any], None]:
-    def edit(s: Any, m: Any) -> None:
-        for op in m.subgraphs[0].operators:
-            if isinstance(op.builtinOptions, getattr(s, cls)):
-                for k, v in values.items():
-                    setattr(op.builtinOptions, k, v)
-
-    return edit
-
-
-def _set_const(op_input: int, values: list[int]) -> Callable[[Any, Any], None]:
-    """Overwrite the int32 constant feeding input ``op_input`` of op 0."""
-
-    def edit(s: Any, m: Any) -> None:
-        sg = m.subgraphs[0]
-        t = sg.tensors[sg.operators[0].inputs[op_input]]
-        m.buffers[t.buffer].data = np.array(values, np.int32).view(np.uint8)
-
-    return edit
 
 
 def _reshape_output(k: int, shape: list[int]) -> Callable[[Any, Any], None]:
@@ -299,15 +256,8 @@ REFUSED = {
 @pytest.mark.parametrize("name", sorted(REFUSED))
 def test_unsupported_variants_are_refused_and_nothing_is_written(name: str, tmp_path: Path) -> None:
     tf = pytest.importorskip("tensorflow")
-    from edgekit.converters.c_codegen import generate_c
-    from edgekit.converters.tflite_reader import parse_model
-
     case, pattern = REFUSED[name]
-    model = parse_model(_convert(tf, case), name)
-    out = tmp_path / "gen"
-    with pytest.raises(UnsupportedError, match=pattern):
-        generate_c(model, None, out)
-    assert not out.exists()
+    assert_refused(_convert(tf, case), name, pattern, tmp_path)
 
 
 # ---------------------------------------------------------------------------------------- offline arithmetic
@@ -435,24 +385,10 @@ def test_shape_kernels_build_warning_free_and_never_allocate(toolchain: str, tmp
 @pytest.mark.qemu
 def test_chain_on_emulated_cortex_m4(shape_models: dict[str, Path], tmp_path: Path) -> None:
     """The model chaining all six ops (three outputs), cross-compiled and run on QEMU mps2-an386."""
-    for tool in ("qemu-system-arm", "arm-none-eabi-gcc"):
-        if shutil.which(tool) is None:
-            pytest.skip(f"{tool} is not installed (make system-packages installs it)")
-    from click.testing import CliRunner
     from edgekit.converters.tflite_reader import read_model
-
-    from edgekit.cli.bench import command
 
     path = shape_models["chain"]
     model = read_model(path)
     samples = _samples(model, CASES["chain"])[-6:]
-    np.save(tmp_path / "inputs.npy", np.stack([s[0] for s in samples]))
-    report = tmp_path / "bench.json"
-    result = CliRunner().invoke(command, ["--emulate", "-t", "mps2-an386", str(path), "--inputs",
-                                          str(tmp_path / "inputs.npy"), "--samples", str(len(samples)), "--runs", "1",
-                                          "--warmup", "0", "--json", str(report)])
-    assert result.exit_code == 0, result.output
-    data = json.loads(report.read_text())
-    assert data["error"] is None
-    assert data["outputs_match"] is True and data["mismatched_inputs"] == [], data["mismatched_inputs"]
+    data = bench_emulated(path, np.stack([s[0] for s in samples]), tmp_path)
     assert len(data["outputs"]) == len(samples) and all(len(o) == 3 for o in data["outputs"])

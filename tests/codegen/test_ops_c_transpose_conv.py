@@ -25,8 +25,9 @@ import pytest
 
 from edgekit.errors import UnsupportedError
 
-from .conftest import _cached
 from .kernel_checks import edit_flatbuffer
+from .op_models import bench_emulated, cached_models
+from .op_models import read as _read
 
 os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -181,24 +182,17 @@ def _convert(tc: TC, seed: int) -> bytes:
     return data
 
 
-def _build_all(folder: Path) -> None:
-    pytest.importorskip("tensorflow")
-    for i, (name, tc) in enumerate([*CASES.items(), *((n, tc) for n, (tc, _) in REFUSED.items())]):
-        (folder / f"{name}.tflite").write_bytes(_convert(tc, seed=i))
-
-
 @pytest.fixture(scope="session")
 def tconv_models() -> dict[str, Path]:
     """Every case (kernel and refusal) converted once; cached across sessions, keyed by this file."""
-    names = [f"{n}.tflite" for n in (*CASES, *REFUSED)]
-    folder = _cached("tconv", [Path(__file__)], names, _build_all)
-    return {n: folder / f"{n}.tflite" for n in (*CASES, *REFUSED)}
+    every = {**CASES, **{n: tc for n, (tc, _) in REFUSED.items()}}
 
+    def convert(name: str, k: int) -> bytes:
+        pytest.importorskip("tensorflow")
+        return _convert(every[name], seed=k)
 
-def _read(path: Path):  # noqa: ANN202  (edgekit.ir.Model)
-    from edgekit.converters.tflite_reader import read_model
-
-    return read_model(path)
+    return cached_models("tconv", [Path(__file__), Path(__file__).with_name("op_models.py")], every,
+                         convert)
 
 
 def _tconv(model: Any) -> Any:
@@ -383,28 +377,12 @@ def test_unsupported_variants_are_refused_and_nothing_is_written(name: str, tcon
 def test_decoder_on_emulated_cortex_m4(tconv_models: dict[str, Path], tmp_path: Path) -> None:
     """The decoder cross-compiled for mps2-an386 and run under QEMU gives TFLite Micro's bytes (edgekit bench
     compares every output with TFLM): random inputs plus all -128 and all 127."""
-    for tool in ("qemu-system-arm", "arm-none-eabi-gcc"):
-        if shutil.which(tool) is None:
-            pytest.skip(f"{tool} is not installed (make system-packages installs it)")
-    from click.testing import CliRunner
-
-    from edgekit.cli.bench import command
-
     path = tconv_models["decoder"]
     shape = _read(path).tensor(_read(path).inputs[0]).shape
     rng = np.random.default_rng(11)
     batch = np.stack([*(rng.integers(-128, 127, size=shape, endpoint=True).astype(np.int8) for _ in range(4)),
                       np.full(shape, -128, np.int8), np.full(shape, 127, np.int8)])
-    np.save(tmp_path / "inputs.npy", batch)
-    report = tmp_path / "bench.json"
-    result = CliRunner().invoke(command, ["--emulate", "-t", "mps2-an386", str(path), "--inputs",
-                                          str(tmp_path / "inputs.npy"), "--samples", str(len(batch)), "--runs", "1",
-                                          "--warmup", "0", "--json", str(report)])
-    assert result.exit_code == 0, result.output
-    data = json.loads(report.read_text())
-    assert data["error"] is None
-    assert data["outputs_match"] is True and data["mismatched_inputs"] == [], data["mismatched_inputs"]
-    assert len(data["outputs"]) == len(batch)
+    bench_emulated(path, batch, tmp_path)
 
 
 def test_code_size_estimate_is_measured(tmp_path: Path) -> None:
