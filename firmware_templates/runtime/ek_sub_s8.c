@@ -17,44 +17,10 @@ ek_status_t ek_sub_s8(const ek_context_t *ctx, const ek_sub_params_t *params, co
                       const ek_dims_t *input1_dims, const int8_t *input1, const ek_dims_t *input2_dims,
                       const int8_t *input2, const ek_dims_t *output_dims, int8_t *output)
 {
-    int32_t total = 1, i;
     (void)ctx;
-    if (params->rank < 1 || params->rank > EK_SUB_MAX_RANK || params->left_shift < 0 || params->left_shift > 22 ||
-        params->act.min > params->act.max || quant->input1.shift > 0 || quant->input2.shift > 0 ||
-        quant->output.shift > 0) {
-        return EK_ERR_ARGUMENT;
-    }
-    for (i = 0; i < params->rank; ++i) {
-        total *= params->shape[i];
-    }
-    if (total != ek_dims_count(output_dims)) {
-        return EK_ERR_ARGUMENT;
-    }
-    if (!params->broadcast) {
-        if (ek_dims_count(input1_dims) != total || ek_dims_count(input2_dims) != total) {
-            return EK_ERR_ARGUMENT;
-        }
-        for (i = 0; i < total; ++i) {
-            output[i] = ek_sub_one(params, quant, input1[i], input2[i]);
-        }
-        return EK_OK;
-    }
-    {
-        /* The innermost dimension is a plain loop with each input's stride (0 where broadcast); the odometer of
-         * ek_broadcast.h walks the outer dimensions. */
-        const int32_t last = params->rank - 1;
-        const int32_t inner = params->shape[last];
-        const int32_t s1 = params->stride1[last], s2 = params->stride2[last];
-        int32_t idx[EK_SUB_MAX_RANK] = {0, 0, 0, 0, 0, 0};
-        int32_t off1 = 0, off2 = 0, done = 0;
-        while (done < total) {
-            int32_t j;
-            for (j = 0; j < inner; ++j) {
-                output[done + j] = ek_sub_one(params, quant, input1[off1 + j * s1], input2[off2 + j * s2]);
-            }
-            done += inner;
-            ek_broadcast_step(params->shape, params->stride1, params->stride2, last - 1, idx, &off1, &off2);
-        }
-    }
-    return EK_OK;
+    EK_BROADCAST_KERNEL(EK_SUB_MAX_RANK, 1, params,
+                        params->left_shift < 0 || params->left_shift > 22 || params->act.min > params->act.max ||
+                            quant->input1.shift > 0 || quant->input2.shift > 0 || quant->output.shift > 0,
+                        params->stride1, params->stride2, input1_dims, input1, input2_dims, input2, output_dims,
+                        output, ek_sub_one, params, quant);
 }
