@@ -43,6 +43,21 @@ static int untouched(void)
 """
 
 
+# C for a self-checking program with one int8 output buffer ``out`` (declared before it): ``check(name, call,
+# want)`` counts in ``fails`` (and prints) a status other than ``want``, or a refused call that wrote ``out``, then
+# refills ``out`` with 0x55. ``main`` returns ``fails``.
+SELF_CHECK = r"""static int fails;
+
+static void check(const char *name, ek_status_t got, ek_status_t want)
+{
+    int i, untouched = 1;
+    for (i = 0; i < (int)sizeof out; ++i) untouched &= out[i] == 0x55;
+    if (got != want || (want != EK_OK && !untouched)) { printf("FAIL %s: %d\n", name, (int)got); ++fails; }
+    memset(out, 0x55, sizeof out);
+}
+"""
+
+
 def kernel_sources(kernels: Iterable[str]) -> list[Path]:
     """``ek_<k>_s8.c`` of each kernel name."""
     return [RUNTIME / f"ek_{k}_s8.c" for k in kernels]

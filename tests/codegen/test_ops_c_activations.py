@@ -20,7 +20,13 @@ import pytest
 from edgekit.errors import UnsupportedError
 from edgekit.ir import Model
 
-from .kernel_checks import TOOLCHAINS, assert_builds_clean, assert_self_check_passes, kernel_sources
+from .kernel_checks import (
+    SELF_CHECK,
+    TOOLCHAINS,
+    assert_builds_clean,
+    assert_self_check_passes,
+    kernel_sources,
+)
 from .op_models import KerasCase as Case
 from .op_models import bench_emulated, cached_models, convert_case
 from .op_models import quant as _quant
@@ -333,16 +339,7 @@ STATUS_PROGRAM = r"""
 #include "ek_prelu_s8.h"
 
 static int8_t in[8] = {-128, -5, -1, 0, 1, 5, 100, 127}, al[8] = {2, 2, 2, 2, 2, 2, 2, 2}, out[8];
-static int fails;
-
-static void check(const char *name, ek_status_t got, ek_status_t want)
-{
-    int i, untouched = 1;
-    for (i = 0; i < 8; ++i) untouched &= out[i] == 0x55;
-    if (got != want || (want != EK_OK && !untouched)) { printf("FAIL %s: %d\n", name, (int)got); ++fails; }
-    memset(out, 0x55, sizeof out);
-}
-
+""" + SELF_CHECK + r"""
 int main(void)
 {
     const ek_context_t ctx = {0, 0};

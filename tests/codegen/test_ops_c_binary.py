@@ -25,8 +25,11 @@ from .kernel_checks import (
     kernel_sources,
     status_lines,
 )
-from .op_models import assert_refused, bench_emulated
+from .op_models import assert_refused, bench_emulated, cached_models
 from .test_ops_b_kernels import Case, _convert, _generate_and_build, _run_c, _run_tflm, _samples
+
+HERE = Path(__file__).resolve().parent
+SOURCES = [Path(__file__), HERE / "test_ops_b_kernels.py", HERE / "kernel_checks.py"]  # what the conversions read
 
 
 def _set_quant(*params: tuple[float, int]) -> Callable[[Any, Any], None]:
@@ -145,16 +148,10 @@ CASES = {c.name: c for c in _cases()}
 
 
 @pytest.fixture(scope="session")
-def binary_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Every case converted once per session."""
+def binary_models() -> dict[str, Path]:
+    """Every case converted once (and cached across sessions while these files and TensorFlow stay the same)."""
     tf = pytest.importorskip("tensorflow")
-    out = tmp_path_factory.mktemp("ops_c_binary")
-    paths = {}
-    for name, case in CASES.items():
-        p = out / f"{name}.tflite"
-        p.write_bytes(_convert(tf, case))
-        paths[name] = p
-    return paths
+    return cached_models("binary-c", SOURCES, CASES, lambda name, k: _convert(tf, CASES[name]))
 
 
 def _all_pairs(model: Any) -> list[np.ndarray]:
@@ -209,11 +206,9 @@ CHAIN = Case("chain", _chain, ((1, 5, 6),), ops=("SUB", "MAXIMUM", "MINIMUM", "S
 
 
 @pytest.fixture(scope="module")
-def chain_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def chain_model() -> Path:
     tf = pytest.importorskip("tensorflow")
-    path = tmp_path_factory.mktemp("ops_c_chain") / "chain.tflite"
-    path.write_bytes(_convert(tf, CHAIN))
-    return path
+    return cached_models("binary-c-chain", SOURCES, ["chain"], lambda name, k: _convert(tf, CHAIN))["chain"]
 
 
 def test_chain_verifies_on_20_inputs(chain_model: Path, tmp_path: Path) -> None:

@@ -13,10 +13,8 @@ the generator's Python twins of the kernels.
 
 from __future__ import annotations
 
-import json
 import math
 import shutil
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,10 +26,18 @@ import pytest
 from edgekit.errors import EnvironmentError_, UnsupportedError
 from edgekit.ir import Model
 
-from .conftest import _cached
+from .kernel_checks import (
+    SELF_CHECK,
+    TOOLCHAINS,
+    assert_builds_clean,
+    assert_self_check_passes,
+    kernel_sources,
+)
+from .op_models import bench_emulated, cached_models, convert_keras
+from .op_models import read as _read
+from .test_ops_b_kernels import _generate_and_build
 
 HERE = Path(__file__).resolve().parent
-RUNTIME = HERE.parents[1] / "firmware_templates" / "runtime"
 N_RANDOM = 24
 INT8_OPS = ("ELU", "NEG")  # float ops the converter leaves between DEQUANTIZE and QUANTIZE; made int8 by _int8_ops
 
@@ -240,64 +246,12 @@ REFUSED = [
 CASES = {c.name: c for c in [*VERIFIED, RSQRT_FAILS, *(c for c, _ in REFUSED)]}
 
 
-def _convert(case: Case, seed: int) -> bytes:
-    import tensorflow as tf
-    import tf_keras as keras
-
-    from .singleop_models import convert
-
-    keras.utils.set_random_seed(seed)
-    model = case.build()
-    if case.int16:
-        rng = np.random.default_rng(seed)
-        shape = tuple(model.inputs[0].shape)
-        conv = tf.lite.TFLiteConverter.from_keras_model(model)
-        conv.optimizations = [tf.lite.Optimize.DEFAULT]
-        conv.representative_dataset = lambda: ([rng.normal(0, 1, shape).astype(np.float32)] for _ in range(16))
-        conv.target_spec.supported_ops = [tf.lite.OpsSet.EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8]
-        conv.inference_input_type = conv.inference_output_type = tf.int16
-        data = conv.convert()
-    elif case.float_out:
-        rng = np.random.default_rng(seed)
-        shape = tuple(model.inputs[0].shape)
-        conv = tf.lite.TFLiteConverter.from_keras_model(model)
-        conv.optimizations = [tf.lite.Optimize.DEFAULT]
-        conv.representative_dataset = lambda: ([rng.normal(0, 1, shape).astype(np.float32)] for _ in range(16))
-        conv.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
-        conv.inference_input_type = tf.int8
-        data = conv.convert()
-    else:
-        data = convert(model, per_tensor=False, seed=seed)
-    if case.edits:
-        import flatbuffers
-        from ai_edge_litert import schema_py_generated as s
-
-        m = s.ModelT.InitFromObj(s.Model.GetRootAs(data, 0))
-        for edit in case.edits:
-            edit(s, m)
-        b = flatbuffers.Builder(len(data) + 1024)
-        b.Finish(m.Pack(b), file_identifier=b"TFL3")
-        data = bytes(b.Output())
-    return data
-
-
-def _build_all(out: Path) -> None:
-    for i, case in enumerate(CASES.values()):
-        (out / f"{case.name}.tflite").write_bytes(_convert(case, seed=200 + i))
-
-
 @pytest.fixture(scope="session")
 def math_models() -> dict[str, Path]:
     """Every case converted once (real TF converter), cached across sessions by this file's hash."""
-    names = [f"{n}.tflite" for n in CASES]
-    folder = _cached("math-c", [Path(__file__), HERE / "singleop_models.py"], names, _build_all)
-    return {n: folder / f"{n}.tflite" for n in CASES}
-
-
-def _read(path: Path) -> Model:
-    from edgekit.converters.tflite_reader import read_model
-
-    return read_model(path)
+    return cached_models("math-c", [Path(__file__), HERE / "singleop_models.py", HERE / "op_models.py"], CASES,
+                         lambda name, k: convert_keras(CASES[name].build, 200 + k, int16=CASES[name].int16,
+                                                       float_out=CASES[name].float_out, edits=CASES[name].edits))
 
 
 def _ops(model: Model) -> tuple[str, ...]:
@@ -408,15 +362,6 @@ def test_row_kernels_python_twins_match_tflm(name: str, math_models: dict[str, P
         assert got.tobytes() == want.tobytes()
 
 
-def _gen_and_build(model: Model, tmp_path: Path) -> Path:
-    from edgekit.converters.c_codegen.generator import generate_c
-
-    from edgekit.verify.harness import build_host
-
-    gen = generate_c(model, None, tmp_path / "gen", force=True)
-    return build_host(gen.out_dir, tmp_path / "build")
-
-
 def test_rsqrt_below_the_zero_point_fails_as_tflm_does(math_models: dict[str, Path], tmp_path: Path) -> None:
     """RSQRT whose input zero point is mid-range: inputs from the zero point up give TFLM's bytes through
     ek_rsqrt_s8; one code below it makes TFLM's invoke fail and the generated C return EK_ERR_NUMERIC."""
@@ -426,7 +371,7 @@ def test_rsqrt_below_the_zero_point_fails_as_tflm_does(math_models: dict[str, Pa
     model = _read(path)
     zp = int(model.tensor(model.inputs[0]).quant.zero_point[0])
     assert zp > -128
-    exe = _gen_and_build(model, tmp_path)
+    exe = _generate_and_build(model, tmp_path)
     assert "ek_rsqrt_s8(" in (tmp_path / "gen" / "model.c").read_text()
     good = _code_samples(model, np.arange(zp, 128, dtype=np.int8))
     blob = run_host(exe, [x.tobytes() for x in good], tmp_path)
@@ -448,7 +393,7 @@ def test_uint8_dequantize_every_code(name: str, math_models: dict[str, Path], tm
     model = _read(path)
     codes = np.arange(0, 256, dtype=np.uint8)
     samples = _code_samples(model, codes)
-    exe = _gen_and_build(model, tmp_path)
+    exe = _generate_and_build(model, tmp_path)
     assert "ek_dequantize_u8_f32(" in (tmp_path / "gen" / "model.c").read_text()
     blob = run_host(exe, [x.tobytes() for x in samples], tmp_path)
     want = _tflm(path, samples)
@@ -524,16 +469,7 @@ STATUS_PROGRAM = r"""
 static int8_t in[8] = {-128, -5, -1, 0, 1, 5, 100, 127}, out[8], table[256];
 static uint8_t uin[8] = {0, 1, 2, 3, 200, 254, 255, 128};
 static float fout[8];
-static int fails;
-
-static void check(const char *name, ek_status_t got, ek_status_t want)
-{
-    int i, untouched = 1;
-    for (i = 0; i < 8; ++i) untouched &= out[i] == 0x55;
-    if (got != want || (want != EK_OK && !untouched)) { printf("FAIL %s: %d\n", name, (int)got); ++fails; }
-    memset(out, 0x55, sizeof out);
-}
-
+""" + SELF_CHECK + r"""
 int main(void)
 {
     const ek_context_t ctx = {0, 0};
@@ -572,51 +508,19 @@ def test_kernels_check_arguments_build_warning_free_and_never_allocate(tmp_path:
     """The new kernels build with -pedantic -Werror on the host and for Cortex-M4, need nothing from the C
     library, return EK_ERR_ARGUMENT (writing nothing) on inconsistent arguments, EK_ERR_NUMERIC for an RSQRT input
     below the zero point, and EK_OK otherwise."""
-    srcs = [str(RUNTIME / f) for f in ("ek_log_softmax_s8.c", "ek_l2norm_s8.c", "ek_rsqrt_s8.c", "ek_dequantize_s8.c")]
-    flags = ["-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-pedantic", "-I", str(RUNTIME)]
-    arm = ["-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16"]
-    for cc, nm, extra in (("gcc", "nm", []), ("arm-none-eabi-gcc", "arm-none-eabi-nm", arm)):
-        if shutil.which(cc) is None:
-            continue
-        objs = []
-        for src in srcs:
-            obj = tmp_path / f"{cc}-{Path(src).stem}.o"
-            r = subprocess.run([cc, *extra, *flags, "-c", src, "-o", str(obj)], capture_output=True, text=True)
-            assert r.returncode == 0 and not r.stderr.strip(), r.stderr
-            objs.append(str(obj))
-        r = subprocess.run([nm, "-u", *objs], capture_output=True, text=True, check=True)
-        assert not [ln for ln in r.stdout.splitlines() if ln.strip() and not ln.endswith(":")], r.stdout
-    if shutil.which("gcc") is None:
-        pytest.skip("gcc is not installed")
-    prog = tmp_path / "status.c"
-    prog.write_text(STATUS_PROGRAM)
-    exe = tmp_path / "status"
-    subprocess.run(["gcc", *flags, str(prog), *srcs, "-o", str(exe)], check=True)
-    r = subprocess.run([str(exe)], capture_output=True, text=True)
-    assert r.returncode == 0, r.stdout
+    srcs = kernel_sources(("log_softmax", "l2norm", "rsqrt", "dequantize"))
+    for toolchain in TOOLCHAINS:
+        if shutil.which(TOOLCHAINS[toolchain][0]) is not None:
+            assert_builds_clean(toolchain, srcs, tmp_path)
+    assert_self_check_passes(STATUS_PROGRAM, srcs, tmp_path)
 
 
 @pytest.mark.qemu
 def test_math_ops_on_emulated_cortex_m4(math_models: dict[str, Path], tmp_path: Path) -> None:
     """The mixed model (FC, ELU, ABS, ADD, RSQRT, L2_NORMALIZATION, FC, LOG_SOFTMAX), cross-compiled and run in QEMU
     mps2-an386 through ``edgekit bench --emulate``, gives TFLM's bytes on every input, the extremes included."""
-    for tool in ("qemu-system-arm", "arm-none-eabi-gcc"):
-        if shutil.which(tool) is None:
-            pytest.skip(f"{tool} is not installed (make system-packages installs it)")
-    from click.testing import CliRunner
-
-    from edgekit.cli.bench import command
     from edgekit.verify.inputs import make_samples
 
     path = math_models["mixed_math"]
     samples = make_samples(_read(path), 6, seed=5)
-    np.save(tmp_path / "inputs.npy", np.stack([s[0] for s in samples]))
-    report = tmp_path / "bench.json"
-    result = CliRunner().invoke(command, ["--emulate", "-t", "mps2-an386", str(path), "--inputs",
-                                          str(tmp_path / "inputs.npy"), "--samples", str(len(samples)), "--runs", "1",
-                                          "--warmup", "0", "--json", str(report)])
-    assert result.exit_code == 0, result.output
-    data = json.loads(report.read_text())
-    assert data["error"] is None
-    assert data["outputs_match"] is True and data["mismatched_inputs"] == [], data["mismatched_inputs"]
-    assert len(data["outputs"]) == len(samples)
+    bench_emulated(path, np.stack([s[0] for s in samples]), tmp_path)
