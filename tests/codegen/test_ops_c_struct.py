@@ -16,24 +16,23 @@ one model chaining every op on an emulated Cortex-M4F.
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
-from edgekit.errors import EnvironmentError_, UnsupportedError
+from edgekit.errors import EnvironmentError_
 from edgekit.ir import Model
 
-from .conftest import _cached
+from .kernel_checks import OUTPUT_GUARD, assert_builds_clean, edit_flatbuffer, kernel_sources, status_output
+from .op_models import assert_refused, bench_emulated, cached_models
+from .op_models import requant_output as _requant_output
+from .op_models import set_const as _set_const
+from .op_models import set_option as _set_option
 from .test_ops_b_kernels import N_RANDOM, Case, _generate_and_build, _run_c, _run_tflm
 
 HERE = Path(__file__).resolve().parent
-RUNTIME = HERE.parents[1] / "firmware_templates" / "runtime"
 KERNELS = ("gather", "depth_to_space", "space_to_depth", "space_to_batch", "batch_to_space")
 
 # Cases whose last inputs are int32 index tensors: name -> (shape, exclusive upper bound) of each.
@@ -51,40 +50,6 @@ CHAIN_W = _RNG.normal(size=(3, 3, 4, 8)).astype(np.float32)
 
 
 # ------------------------------------------------------------------------------------------------ edits
-
-
-def _requant_output(scale_factor: float, zp: int) -> Callable[[Any, Any], None]:
-    """Every graph output gets scale = factor * its scale and zero point zp: TFLM still copies the bytes."""
-
-    def edit(s: Any, m: Any) -> None:
-        sg = m.subgraphs[0]
-        for t in sg.outputs:
-            q = sg.tensors[t].quantization
-            q.scale = [float(np.float32(q.scale[0] * scale_factor))]
-            q.zeroPoint = [zp]
-
-    return edit
-
-
-def _set_option(cls: str, **values: Any) -> Callable[[Any, Any], None]:
-    def edit(s: Any, m: Any) -> None:
-        for op in m.subgraphs[0].operators:
-            if isinstance(op.builtinOptions, getattr(s, cls)):
-                for k, v in values.items():
-                    setattr(op.builtinOptions, k, v)
-
-    return edit
-
-
-def _set_const(op_input: int, values: list[int]) -> Callable[[Any, Any], None]:
-    """Overwrite the int32 constant feeding input ``op_input`` of op 0."""
-
-    def edit(s: Any, m: Any) -> None:
-        sg = m.subgraphs[0]
-        t = sg.tensors[sg.operators[0].inputs[op_input]]
-        m.buffers[t.buffer].data = np.array(values, np.int32).view(np.uint8)
-
-    return edit
 
 
 def _rank5(s: Any, m: Any) -> None:
@@ -241,31 +206,15 @@ def _convert_case(tf: Any, case: Case) -> bytes:
     conv.inference_input_type = tf.int8
     conv.inference_output_type = tf.int8
     data = conv.convert()
-    if case.edit is None:
-        return data
-    import flatbuffers
-    from ai_edge_litert import schema_py_generated as s
-
-    m = s.ModelT.InitFromObj(s.Model.GetRootAs(data, 0))
-    case.edit(s, m)
-    b = flatbuffers.Builder(len(data) + 1024)
-    b.Finish(m.Pack(b), file_identifier=b"TFL3")
-    return bytes(b.Output())
-
-
-def _build_all(out: Path) -> None:
-    import tensorflow as tf
-
-    for name, case in CASES.items():
-        (out / f"{name}.tflite").write_bytes(_convert_case(tf, case))
+    return data if case.edit is None else edit_flatbuffer(data, case.edit)
 
 
 @pytest.fixture(scope="session")
 def struct_models() -> dict[str, Path]:
     """Every case converted once (and cached across sessions while this file and TensorFlow stay the same)."""
-    pytest.importorskip("tensorflow")
-    folder = _cached("struct-ops", [Path(__file__)], [f"{n}.tflite" for n in CASES], _build_all)
-    return {name: folder / f"{name}.tflite" for name in CASES}
+    tf = pytest.importorskip("tensorflow")
+    return cached_models("struct-ops", [Path(__file__), HERE / "op_models.py", HERE / "kernel_checks.py"], CASES,
+                         lambda name, k: _convert_case(tf, CASES[name]))
 
 
 def _samples(model: Model, name: str) -> list[list[np.ndarray]]:
@@ -445,15 +394,8 @@ REFUSED = {
 @pytest.mark.parametrize("name", sorted(REFUSED))
 def test_unsupported_variants_are_refused_and_nothing_is_written(name: str, tmp_path: Path) -> None:
     tf = pytest.importorskip("tensorflow")
-    from edgekit.converters.c_codegen import generate_c
-    from edgekit.converters.tflite_reader import parse_model
-
     case, pattern = REFUSED[name]
-    model = parse_model(_convert_case(tf, case), name)
-    out = tmp_path / "gen"
-    with pytest.raises(UnsupportedError, match=pattern):
-        generate_c(model, None, out)
-    assert not out.exists()
+    assert_refused(_convert_case(tf, case), name, pattern, tmp_path)
 
 
 # ---------------------------------------------------------------------------------------- offline folding
@@ -520,24 +462,7 @@ STATUS_PROGRAM = r"""
 #include "ek_batch_to_space_s8.h"
 
 static int8_t in[256], out[256];
-
-static int untouched(void)
-{
-    int i;
-    for (i = 0; i < 256; ++i) {
-        if (out[i] != 0x55) return 0;
-    }
-    return 1;
-}
-
-#define CHECK(name, expr)                                                  \
-    do {                                                                   \
-        ek_status_t s_;                                                    \
-        memset(out, 0x55, sizeof out);                                     \
-        s_ = (expr);                                                       \
-        printf("%s %d %d\n", name, (int)s_, s_ == EK_OK ? 1 : untouched()); \
-    } while (0)
-
+""" + OUTPUT_GUARD + r"""
 int main(void)
 {
     int i;
@@ -596,16 +521,8 @@ int main(void)
 
 
 def test_kernels_check_arguments_and_never_write_on_error(tmp_path: Path) -> None:
-    if shutil.which("gcc") is None:
-        pytest.skip("gcc is not installed")
-    src = tmp_path / "status.c"
-    src.write_text(STATUS_PROGRAM)
-    exe = tmp_path / "status"
-    sources = [str(RUNTIME / f"ek_{k}_s8.c") for k in KERNELS]
-    subprocess.run(["gcc", "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-I", str(RUNTIME), str(src), *sources,
-                    "-o", str(exe)], check=True, capture_output=True, text=True)
-    lines = dict((ln.split()[0], ln.split()[1:]) for ln in subprocess.run([str(exe)], check=True, capture_output=True,
-                                                                           text=True).stdout.splitlines())
+    lines = dict((ln.split()[0], ln.split()[1:])
+                 for ln in status_output(STATUS_PROGRAM, kernel_sources(KERNELS), tmp_path).splitlines())
     hand = [int(v) for v in lines.pop("bytes")]
     for name, (status, clean) in lines.items():
         want = "0" if name.endswith("_ok") or name == "hand" else "1"
@@ -619,23 +536,7 @@ def test_kernels_check_arguments_and_never_write_on_error(tmp_path: Path) -> Non
 
 @pytest.mark.parametrize("toolchain", ["host", "arm"])
 def test_struct_kernels_build_warning_free_and_never_allocate(toolchain: str, tmp_path: Path) -> None:
-    cc, nm, flags = ("gcc", "nm", ["-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-pedantic"]) if toolchain == "host" \
-        else ("arm-none-eabi-gcc", "arm-none-eabi-nm", ["-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard",
-                                                        "-mfpu=fpv4-sp-d16", "-std=c99", "-O2", "-Wall", "-Wextra",
-                                                        "-Werror", "-pedantic"])
-    if shutil.which(cc) is None:
-        pytest.skip(f"{cc} is not installed (make system-packages installs it)")
-    objs = []
-    for k in KERNELS:
-        src = RUNTIME / f"ek_{k}_s8.c"
-        obj = tmp_path / f"{k}.o"
-        r = subprocess.run([cc, *flags, "-c", "-I", str(RUNTIME), str(src), "-o", str(obj)], capture_output=True,
-                           text=True)
-        assert r.returncode == 0 and not r.stderr.strip(), f"{cc} {src.name}:\n{r.stderr}"
-        objs.append(str(obj))
-    r = subprocess.run([nm, "-u", *objs], capture_output=True, text=True, check=True)
-    undefined = {ln.split()[-1] for ln in r.stdout.splitlines() if ln.strip() and not ln.endswith(":")}
-    assert undefined <= {"memcpy", "memset"}, undefined  # no allocator, no libm
+    assert_builds_clean(toolchain, kernel_sources(KERNELS), tmp_path, allowed=frozenset({"memcpy", "memset"}))
 
 
 # ------------------------------------------------------------------------------------------------ QEMU
@@ -647,26 +548,12 @@ def test_on_emulated_cortex_m4(name: str, struct_models: dict[str, Path], tmp_pa
     """Cross-compiled and run on QEMU mps2-an386: the model chaining every op (dilated conv through
     SPACE_TO_BATCH_ND / BATCH_TO_SPACE_ND, pixel shuffle, unstack, stack, gather; two outputs), and the embedding
     whose input is int32 ids (sent to the device as their raw little-endian bytes)."""
-    for tool in ("qemu-system-arm", "arm-none-eabi-gcc"):
-        if shutil.which(tool) is None:
-            pytest.skip(f"{tool} is not installed (make system-packages installs it)")
-    from click.testing import CliRunner
     from edgekit.converters.tflite_reader import read_model
-
-    from edgekit.cli.bench import command
 
     path = struct_models[name]
     model = read_model(path)
     samples = _samples(model, name)[-6:]
-    np.save(tmp_path / "inputs.npy", np.stack([s[0] for s in samples]))
-    report = tmp_path / "bench.json"
-    result = CliRunner().invoke(command, ["--emulate", "-t", "mps2-an386", str(path), "--inputs",
-                                          str(tmp_path / "inputs.npy"), "--samples", str(len(samples)), "--runs", "1",
-                                          "--warmup", "0", "--json", str(report)])
-    assert result.exit_code == 0, result.output
-    data = json.loads(report.read_text())
-    assert data["error"] is None
-    assert data["outputs_match"] is True and data["mismatched_inputs"] == [], data["mismatched_inputs"]
+    data = bench_emulated(path, np.stack([s[0] for s in samples]), tmp_path)
     n_out = len(model.outputs)
     assert n_out == (2 if name == "chain" else 1)
     assert len(data["outputs"]) == len(samples) and all(len(o) == n_out for o in data["outputs"])
