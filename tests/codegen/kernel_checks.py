@@ -112,6 +112,15 @@ def assert_self_check_passes(program: str, sources: Iterable[Path], tmp_path: Pa
     assert r.returncode == 0, r.stdout
 
 
+def assert_clean_and_self_checked(program: str, sources: list[Path], tmp_path: Path) -> None:
+    """``sources`` build clean (``assert_builds_clean``, no library symbol) with each installed toolchain, and the
+    self-checking ``program`` linked with them passes."""
+    for toolchain in TOOLCHAINS:
+        if shutil.which(TOOLCHAINS[toolchain][0]) is not None:
+            assert_builds_clean(toolchain, sources, tmp_path)
+    assert_self_check_passes(program, sources, tmp_path)
+
+
 def assert_refuses_without_writing(lines: list[tuple[str, int, str]], count: int) -> None:
     """``*_ok`` cases return EK_OK, every other one EK_ERR_ARGUMENT, and none wrote its output first."""
     assert len(lines) == count, lines
