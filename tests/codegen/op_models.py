@@ -160,6 +160,17 @@ def assert_refused(data: bytes | Model, name: str, pattern: str, tmp_path: Path)
     assert not out.exists()
 
 
+def assert_refused_with_verify(model: Model, path: Path, pattern: str, tmp_path: Path) -> None:
+    """``assert_refused`` on ``model`` (read from ``path``), and ``verify_model`` refuses the file the same way
+    before any work."""
+    from edgekit.verify import verify_model
+
+    assert_refused(model, path.stem, pattern, tmp_path)
+    with pytest.raises(UnsupportedError, match=pattern):  # verify refuses it the same way, before any work
+        verify_model(path, n_inputs=20, work_dir=tmp_path / "verify")
+    assert not (tmp_path / "verify").exists()
+
+
 def bench_emulated(path: Path, batch: np.ndarray, tmp_path: Path) -> dict[str, Any]:
     """``edgekit bench --emulate -t mps2-an386`` on ``batch`` (one input per row): it exits 0, the device's outputs
     equal TFLM's on every input, one output set per input. Returns the JSON report (skips without QEMU / the ARM
