@@ -221,7 +221,9 @@ CASES = {c.name: c for c in _cases()}
 
 def _convert(tf: Any, case: Case) -> bytes:
     specs = [tf.TensorSpec(list(s), tf.float32) for s in case.shapes]
-    fn = tf.function(lambda *xs: case.fn(tf, *xs), input_signature=specs)
+    # no autograph: the case functions have no Python control flow, and autograph's cache once handed one case's
+    # lambda to another case in a long session
+    fn = tf.function(lambda *xs: case.fn(tf, *xs), input_signature=specs, autograph=False)
     conv = tf.lite.TFLiteConverter.from_concrete_functions([fn.get_concrete_function()], fn)
     conv.optimizations = [tf.lite.Optimize.DEFAULT]
     rng = np.random.default_rng(1)

@@ -272,7 +272,7 @@ def test_int16_models_are_refused(fn: Callable[..., Any], op: str, tmp_path: Pat
     from edgekit.converters.tflite_reader import parse_model
 
     specs = [tf.TensorSpec([1, 4, 3], tf.float32)] * 2
-    f = tf.function(lambda a, b: fn(tf, a, b), input_signature=specs)
+    f = tf.function(lambda a, b: fn(tf, a, b), input_signature=specs, autograph=False)
     conv = tf.lite.TFLiteConverter.from_concrete_functions([f.get_concrete_function()], f)
     conv.optimizations = [tf.lite.Optimize.DEFAULT]
     rng = np.random.default_rng(0)
