@@ -35,11 +35,11 @@ def command(model: Path, output: Path | None, data_spec: str | None, mode: str, 
     check_writable(report_path, force)
     if samples < 1:
         raise BadInputError(f"--samples must be at least 1, got {samples}.")
-    data = None
+    samples_x = None
     if data_spec is not None:
-        from edgekit.compress.data import load_data
+        from edgekit.compress.data import load_samples
 
-        data = load_data(data_spec)
+        samples_x, source = load_samples(data_spec)
     if not model.exists():
         raise BadInputError(f"model {model} does not exist.")
 
@@ -48,12 +48,11 @@ def command(model: Path, output: Path | None, data_spec: str | None, mode: str, 
     from edgekit.fileio import write_bytes_atomic, write_text_atomic
 
     keras_model = load_keras_model(model)
-    if data is not None:
-        from edgekit.compress.data import check_against_model
+    if samples_x is not None:
+        from edgekit.compress.data import check_samples
 
-        check_against_model(data, tuple(keras_model.input_shape), int(keras_model.output_shape[-1]))
-    result = convert(keras_model, mode=mode, io=io, x_train=None if data is None else data.x_train,
-                     samples=samples)
+        check_samples(samples_x, tuple(keras_model.input_shape), source)
+    result = convert(keras_model, mode=mode, io=io, x_train=samples_x, samples=samples)
     write_bytes_atomic(output, result.tflite, force=force)
     doc = {"source": str(model.resolve()), "tflite": str(output), **result.report.to_dict()}
     write_text_atomic(report_path, json.dumps(doc, indent=2), force=True)

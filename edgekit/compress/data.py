@@ -49,6 +49,29 @@ def load_data(spec: str | Path) -> Dataset:
                         "pass an .npz with x_train, y_train, x_val, y_val or e.g. mypkg.data:load.")
 
 
+def load_samples(spec: str | Path) -> tuple[np.ndarray, str]:
+    """``x_train`` alone, as float32, and where it came from: conversion's representative set needs no labels, so
+    any model converts (an autoencoder, a regressor), not only classifiers. Same sources as ``load_data``."""
+    text = str(spec)
+    path = Path(text)
+    if text.endswith(".npz") or path.is_file():
+        raw: Any = _read_npz(path)
+    elif ":" in text:
+        raw = _call(text)
+    else:
+        raise BadInputError(f"data '{text}' is neither an existing .npz file nor a module:function; "
+                            "pass an .npz with x_train (labels are not needed to convert) or e.g. mypkg.data:load.")
+    if isinstance(raw, tuple | list) and len(raw) == 4:
+        raw = dict(zip(KEYS, raw, strict=True))
+    if not isinstance(raw, Mapping) or "x_train" not in raw:
+        raise BadInputError(f"data from {text} has no x_train; conversion calibrates on x_train samples.")
+    x = np.asarray(raw["x_train"])
+    if x.dtype.kind not in "fiu" or x.ndim < 2 or len(x) == 0:
+        raise BadInputError(f"x_train in {text} must be a non-empty numeric array with a batch axis, "
+                            f"got {x.dtype} of shape {x.shape}.")
+    return x.astype(np.float32), text
+
+
 def _read_npz(path: Path) -> Mapping[str, np.ndarray]:
     if not path.is_file():
         raise BadInputError(f"data file {path} does not exist.")
@@ -132,12 +155,17 @@ def _labels(y: np.ndarray, name: str, source: str) -> np.ndarray:
     return y.astype(np.int64)
 
 
+def check_samples(x: np.ndarray, input_shape: tuple[int | None, ...], source: str) -> None:
+    """Refuse samples whose shape does not fit the model's input."""
+    sample = tuple(input_shape[1:])
+    got = x.shape[1:]
+    if len(sample) != len(got) or any(s is not None and s != g for s, g in zip(sample, got, strict=False)):
+        raise BadInputError(f"the model takes samples of shape {sample} but {source} has {got}.")
+
+
 def check_against_model(data: Dataset, input_shape: tuple[int | None, ...], num_outputs: int) -> None:
     """Refuse data whose samples or labels do not fit the model, before any training starts."""
-    sample = tuple(input_shape[1:])
-    got = data.x_train.shape[1:]
-    if len(sample) != len(got) or any(s is not None and s != g for s, g in zip(sample, got, strict=False)):
-        raise BadInputError(f"the model takes samples of shape {sample} but {data.source} has {got}.")
+    check_samples(data.x_train, input_shape, data.source)
     if data.one_hot_width is not None and data.one_hot_width != num_outputs:
         raise BadInputError(f"labels in {data.source} are one-hot over {data.one_hot_width} classes but the "
                             f"model has {num_outputs} outputs; the labels do not match the model's output.")
