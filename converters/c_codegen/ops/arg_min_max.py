@@ -8,6 +8,7 @@ of the extreme code wins ties. TFLM's kernel runs only an int32 axis tensor and 
 from __future__ import annotations
 
 from edgekit.converters.c_codegen.registry import EmitContext, OpEmission, register
+from edgekit.converters.c_codegen.shapes import around_axis
 from edgekit.converters.c_codegen.support import OP_RULES, SUMMARY, Rule, _const_input, _int8
 
 from edgekit.ir import Model, Operator
@@ -24,12 +25,7 @@ def arg_axis(model: Model, op: Operator) -> int:
 
 def arg_params(model: Model, op: Operator) -> dict[str, int]:
     shape = model.tensor(op.inputs[0]).shape
-    axis = arg_axis(model, op)
-    outer = inner = 1
-    for d in shape[:axis]:
-        outer *= d
-    for d in shape[axis + 1 :]:
-        inner *= d
+    axis, outer, inner = around_axis(shape, arg_axis(model, op))
     return {"outer": outer, "axis_size": shape[axis], "inner": inner, "is_max": int(op.op == "ARG_MAX")}
 
 

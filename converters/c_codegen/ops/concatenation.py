@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from edgekit.converters.c_codegen.quant import opt
 from edgekit.converters.c_codegen.registry import EmitContext, OpEmission, register
+from edgekit.converters.c_codegen.shapes import around_axis
 from edgekit.converters.c_codegen.support import OP_RULES, SUMMARY, Rule
 
 from edgekit.ir import Model, Operator
@@ -11,13 +12,7 @@ from edgekit.ir import Model, Operator
 
 def concat_geometry(model: Model, op: Operator) -> tuple[int, list[int]]:
     """(outer, bytes each input contributes per outer index) for the op's axis (negative allowed)."""
-    out_shape = model.tensor(op.outputs[0]).shape
-    rank = len(out_shape)
-    axis = int(opt(op, "axis", 0))
-    axis = axis + rank if axis < 0 else axis
-    outer = 1
-    for d in out_shape[:axis]:
-        outer *= d
+    axis, outer, _ = around_axis(model.tensor(op.outputs[0]).shape, int(opt(op, "axis", 0)))
     chunks = []
     for t in op.inputs:
         tensor = model.tensor(t)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from edgekit.converters.c_codegen.quant import opt
 from edgekit.converters.c_codegen.registry import EmitContext, OpEmission, register
+from edgekit.converters.c_codegen.shapes import around_axis
 from edgekit.converters.c_codegen.support import OP_RULES, SUMMARY, Rule
 
 from edgekit.ir import Model, Operator
@@ -16,15 +17,7 @@ from edgekit.ir import Model, Operator
 
 def geometry(model: Model, op: Operator) -> tuple[int, int, int]:
     """(axis, outer, copy_size) on the output shape, the axis made non-negative as TFLM's PackImpl does."""
-    out = list(model.tensor(op.outputs[0]).shape)
-    axis = int(opt(op, "axis", 0))
-    axis = axis + len(out) if axis < 0 else axis
-    outer = copy = 1
-    for d in out[:axis]:
-        outer *= d
-    for d in out[axis + 1 :]:
-        copy *= d
-    return axis, outer, copy
+    return around_axis(model.tensor(op.outputs[0]).shape, int(opt(op, "axis", 0)))
 
 
 @register("PACK", runtime=("ek_concatenation_s8.c", "ek_concatenation_s8.h"))

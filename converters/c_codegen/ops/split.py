@@ -7,6 +7,7 @@ TFLM's ``SplitImpl`` reads it (SPLIT: output 0's extent for every output). No re
 from __future__ import annotations
 
 from edgekit.converters.c_codegen.registry import EmitContext, OpEmission, register
+from edgekit.converters.c_codegen.shapes import around_axis
 from edgekit.converters.c_codegen.support import OP_RULES, SUMMARY, Rule, _const_input
 
 from edgekit.ir import Model, Operator
@@ -21,13 +22,7 @@ def geometry(model: Model, op: Operator) -> tuple[int, int, int, list[int]]:
     """(axis, outer, inner, sizes) with the axis made non-negative."""
     x_pos, a_pos = _positions(op)
     shape = list(model.tensor(op.inputs[x_pos]).shape)
-    axis = int(model.tensor(op.inputs[a_pos]).array().reshape(-1)[0])
-    axis = axis + len(shape) if axis < 0 else axis
-    outer = inner = 1
-    for d in shape[:axis]:
-        outer *= d
-    for d in shape[axis + 1 :]:
-        inner *= d
+    axis, outer, inner = around_axis(shape, int(model.tensor(op.inputs[a_pos]).array().reshape(-1)[0]))
     sizes = [model.tensor(t).shape[axis] for t in op.outputs]
     if op.op == "SPLIT":
         sizes = [sizes[0]] * len(sizes)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from edgekit.converters.c_codegen.quant import opt
 from edgekit.converters.c_codegen.registry import EmitContext, OpEmission, register
+from edgekit.converters.c_codegen.shapes import around_axis
 from edgekit.converters.c_codegen.support import OP_RULES, SUMMARY, Rule
 
 from edgekit.ir import Model, Operator
@@ -15,15 +16,7 @@ from edgekit.ir import Model, Operator
 
 def geometry(model: Model, op: Operator) -> tuple[int, int, int]:
     """(axis, outer, inner) on the input shape, the axis made non-negative as TFLM's UnpackImpl does."""
-    shape = list(model.tensor(op.inputs[0]).shape)
-    axis = int(opt(op, "axis", 0))
-    axis = axis + len(shape) if axis < 0 else axis
-    outer = inner = 1
-    for d in shape[:axis]:
-        outer *= d
-    for d in shape[axis + 1 :]:
-        inner *= d
-    return axis, outer, inner
+    return around_axis(model.tensor(op.inputs[0]).shape, int(opt(op, "axis", 0)))
 
 
 @register("UNPACK", runtime=("ek_split_s8.c", "ek_split_s8.h"))
