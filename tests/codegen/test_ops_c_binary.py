@@ -26,7 +26,12 @@ from .kernel_checks import (
     status_lines,
 )
 from .op_models import assert_refused, bench_emulated, cached_models
-from .test_ops_b_kernels import Case, _convert, _generate_and_build, _run_c, _run_tflm, _samples
+from .test_ops_b_kernels import (
+    Case,
+    _convert,
+    _samples,
+    assert_c_matches_tflm,
+)
 
 HERE = Path(__file__).resolve().parent
 SOURCES = [Path(__file__), HERE / "test_ops_b_kernels.py", HERE / "kernel_checks.py"]  # what the conversions read
@@ -181,16 +186,7 @@ def test_op_matches_tflm(name: str, binary_models: dict[str, Path], tmp_path: Pa
     assert tuple(op.op for op in model.operators) == case.ops, "the converter wrote a different graph"
     samples = _inputs(model, case)
     assert len(samples) >= 26
-    exe = _generate_and_build(model, tmp_path)
-    got = _run_c(model, exe, samples, tmp_path)
-    want = _run_tflm(path, model, samples)
-    bad = [k for k, (g, w) in enumerate(zip(got, want, strict=True)) if g != w]
-    if bad:
-        k = bad[0]
-        g, w = np.frombuffer(got[k], np.int8), np.frombuffer(want[k], np.int8)
-        idx = np.flatnonzero(g != w)
-        pytest.fail(f"{name}: {len(bad)} of {len(samples)} samples differ; sample {k}: {idx.size} elements, first at "
-                    f"{idx[0]}: C {g[idx[0]]} vs TFLM {w[idx[0]]}")
+    assert_c_matches_tflm(name, path, model, samples, tmp_path)
 
 
 # ------------------------------------------------------------------------------------------ a small model, end to end
